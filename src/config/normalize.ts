@@ -1,0 +1,58 @@
+// Fill in every default, so targets render from one complete shape.
+import type { ConfigField } from './schema.js';
+import type { InitgenConfig, NormalizedConfig } from './types.js';
+
+export const DEFAULTS = {
+  cwd: '/',
+  umask: '022',
+  runlevels: { start: ['2', '3', '4', '5'], stop: ['0', '1', '6'] },
+  respawn: { enabled: true, count: 10, seconds: 5 },
+  readiness: 'run',
+  startTimeout: 30,
+  stopTimeout: 10,
+} as const;
+
+/** `config` must already be valid against the schema. */
+export function normalize(config: InitgenConfig, nodePath: string = process.execPath): NormalizedConfig {
+  const name = config.name;
+  return {
+    name,
+    description: config.description ?? name,
+    longDescription: config.longDescription ?? config.description ?? name,
+    script: config.script,
+    args: config.args ?? [],
+    node: config.node ?? nodePath,
+    ...(config.user !== undefined && { user: config.user }),
+    ...(config.group !== undefined && { group: config.group }),
+    cwd: config.cwd ?? DEFAULTS.cwd,
+    env: config.env ?? {},
+    umask: (config.umask ?? DEFAULTS.umask).padStart(4, '0').slice(-3),
+    pidfile: config.pidfile ?? `/run/${name}.pid`,
+    logfile: config.logfile ?? `/var/log/${name}.log`,
+    ...(config.lockfile !== undefined && { lockfile: config.lockfile }),
+    dependencies: config.dependencies ?? [],
+    runlevels: {
+      start: config.runlevels?.start ?? [...DEFAULTS.runlevels.start],
+      stop: config.runlevels?.stop ?? [...DEFAULTS.runlevels.stop],
+    },
+    respawn: {
+      enabled: config.respawn?.enabled ?? DEFAULTS.respawn.enabled,
+      count: config.respawn?.count ?? DEFAULTS.respawn.count,
+      seconds: config.respawn?.seconds ?? DEFAULTS.respawn.seconds,
+    },
+    readiness: config.readiness ?? DEFAULTS.readiness,
+    startTimeout: config.startTimeout ?? DEFAULTS.startTimeout,
+    stopTimeout: config.stopTimeout ?? DEFAULTS.stopTimeout,
+    ...(config.nice !== undefined && { nice: config.nice }),
+    ...(config.nofile !== undefined && { nofile: config.nofile }),
+    launchd: {
+      label: config.launchd?.label ?? `initgen.${name}`,
+      kind: config.launchd?.kind ?? 'daemon',
+    },
+    smf: {
+      model: config.smf?.model ?? 'child',
+      fmriPrefix: config.smf?.fmriPrefix ?? 'site',
+    },
+    given: new Set(Object.keys(config).filter((k) => k !== '$schema') as ConfigField[]),
+  };
+}

@@ -1,0 +1,102 @@
+// The published JSON Schema of an initgen config file (`initgen schema` prints it).
+// It is the single source of truth for validation; `types.ts` mirrors it for TypeScript.
+
+const absolutePath = { type: 'string', pattern: '^/', minLength: 2 } as const;
+
+export const DEPENDENCY_NAMES = ['network', 'remote-fs', 'local-fs', 'syslog', 'time'] as const;
+export type AbstractDependency = (typeof DEPENDENCY_NAMES)[number];
+
+export const SERVICE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$';
+
+export const configSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://initgen.dev/schema/initgen.schema.json',
+  title: 'initgen service configuration',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'script'],
+  properties: {
+    $schema: { type: 'string' },
+    name: {
+      type: 'string',
+      pattern: SERVICE_NAME_PATTERN,
+      description: 'Service name: letters, digits, "_", ".", "@", "-"; starts with a letter or digit; at most 64 characters.',
+    },
+    description: { type: 'string', minLength: 1, description: 'One-line description (LSB Short-Description, systemd Description=).' },
+    longDescription: { type: 'string', minLength: 1, description: 'Longer description (LSB Description).' },
+    script: { ...absolutePath, description: 'Absolute path of the Node program that calls init.simple().' },
+    args: { type: 'array', items: { type: 'string' }, description: 'Extra arguments, passed after "--" to the program.' },
+    node: { ...absolutePath, description: 'Absolute path of the node binary the service runs with. Default: the node running initgen.' },
+    user: { type: 'string', minLength: 1, pattern: '^[^\\s:]+$', description: 'User to run as.' },
+    group: { type: 'string', minLength: 1, pattern: '^[^\\s:]+$', description: 'Group to run as.' },
+    cwd: { ...absolutePath, description: 'Working directory. Default "/".' },
+    env: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      additionalProperties: { type: 'string' },
+      description: 'Environment variables.',
+    },
+    umask: { type: 'string', pattern: '^0?[0-7]{3}$', description: 'File mode creation mask, octal. Default "022".' },
+    pidfile: { ...absolutePath, description: 'Pid file. Default /run/NAME.pid.' },
+    logfile: { ...absolutePath, description: 'Log file for stdout and stderr. Default /var/log/NAME.log.' },
+    lockfile: { ...absolutePath, description: 'Optional RHEL-style lock file (/var/lock/subsys/NAME).' },
+    dependencies: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', pattern: SERVICE_NAME_PATTERN },
+      description: `Services this one needs: abstract names (${DEPENDENCY_NAMES.join(', ')}) or other service names.`,
+    },
+    runlevels: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        start: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['S', '0', '1', '2', '3', '4', '5', '6'] } },
+        stop: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['S', '0', '1', '2', '3', '4', '5', '6'] } },
+      },
+      description: 'SysV runlevels. Default start 2 3 4 5, stop 0 1 6.',
+    },
+    respawn: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        count: { type: 'integer', minimum: 1 },
+        seconds: { type: 'integer', minimum: 1 },
+      },
+      description: 'Restart the service when it dies: at most COUNT restarts in SECONDS. Default enabled, 10 in 5 s.',
+    },
+    readiness: {
+      type: 'string',
+      enum: ['run', 'explicit'],
+      description: '"run": ready once run() is entered; "explicit": the program calls ready(). Default "run".',
+    },
+    startTimeout: { type: 'integer', minimum: 1, maximum: 86400, description: 'Seconds to wait for readiness. Default 30.' },
+    stopTimeout: { type: 'integer', minimum: 1, maximum: 86400, description: 'Seconds between SIGTERM and SIGKILL. Default 10.' },
+    nice: { type: 'integer', minimum: -20, maximum: 19, description: 'Scheduling priority.' },
+    nofile: { type: 'integer', minimum: 1, description: 'Open-file limit (RLIMIT_NOFILE).' },
+    launchd: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        label: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' },
+        kind: { type: 'string', enum: ['daemon', 'agent'] },
+      },
+      description: 'launchd: label (default "initgen.NAME") and daemon or agent (default daemon).',
+    },
+    smf: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        model: { type: 'string', enum: ['child', 'contract'] },
+        fmriPrefix: { type: 'string', pattern: '^[a-z][a-z0-9_/-]*$' },
+      },
+      description: 'SMF: service model (default "child": runs `run` in the foreground) and FMRI prefix (default "site").',
+    },
+  },
+} as const;
+
+/** Every top-level field, so each target can be made to declare what it does with it. */
+export const CONFIG_FIELDS = Object.keys(configSchema.properties).filter(
+  (f) => f !== '$schema',
+) as Exclude<keyof typeof configSchema.properties, '$schema'>[];
+export type ConfigField = (typeof CONFIG_FIELDS)[number];

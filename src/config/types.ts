@@ -1,0 +1,63 @@
+// TypeScript view of the config schema (schema.ts), as written and as normalised.
+import type { ConfigField } from './schema.js';
+
+export type Runlevel = 'S' | '0' | '1' | '2' | '3' | '4' | '5' | '6';
+
+/** A config file as a user writes it. */
+export interface InitgenConfig {
+  name: string;
+  description?: string;
+  longDescription?: string;
+  script: string;
+  args?: string[];
+  node?: string;
+  user?: string;
+  group?: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  umask?: string;
+  pidfile?: string;
+  logfile?: string;
+  lockfile?: string;
+  dependencies?: string[];
+  runlevels?: { start?: Runlevel[]; stop?: Runlevel[] };
+  respawn?: { enabled?: boolean; count?: number; seconds?: number };
+  readiness?: 'run' | 'explicit';
+  startTimeout?: number;
+  stopTimeout?: number;
+  nice?: number;
+  nofile?: number;
+  launchd?: { label?: string; kind?: 'daemon' | 'agent' };
+  smf?: { model?: 'child' | 'contract'; fmriPrefix?: string };
+}
+
+/** A config with every default filled in: what targets render from. */
+export interface NormalizedConfig {
+  name: string;
+  description: string;
+  longDescription: string;
+  script: string;
+  args: string[];
+  node: string;
+  user?: string;
+  group?: string;
+  cwd: string;
+  env: Record<string, string>;
+  /** three octal digits, e.g. "022" */
+  umask: string;
+  pidfile: string;
+  logfile: string;
+  lockfile?: string;
+  dependencies: string[];
+  runlevels: { start: Runlevel[]; stop: Runlevel[] };
+  respawn: { enabled: boolean; count: number; seconds: number };
+  readiness: 'run' | 'explicit';
+  startTimeout: number;
+  stopTimeout: number;
+  nice?: number;
+  nofile?: number;
+  launchd: { label: string; kind: 'daemon' | 'agent' };
+  smf: { model: 'child' | 'contract'; fmriPrefix: string };
+  /** fields the user actually set (targets warn only about those they cannot express) */
+  given: ReadonlySet<ConfigField>;
+}
