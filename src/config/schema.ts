@@ -29,7 +29,7 @@ export const configSchema = {
     node: { ...absolutePath, description: 'Absolute path of the node binary the service runs with. Default: the node running initgen.' },
     user: { type: 'string', minLength: 1, pattern: '^[^\\s:]+$', description: 'User to run as.' },
     group: { type: 'string', minLength: 1, pattern: '^[^\\s:]+$', description: 'Group to run as.' },
-    cwd: { ...absolutePath, description: 'Working directory. Default "/".' },
+    cwd: { type: 'string', pattern: '^/', description: 'Working directory. Default "/".' },
     env: {
       type: 'object',
       propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },

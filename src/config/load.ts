@@ -1,0 +1,97 @@
+// Find and read a config file: JSON, YAML, or the `initgen` key of package.json.
+// Every failure is a ConfigError: one line per problem, naming the file.
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+
+/** A config the user must fix (the CLI exits 2 with one line per problem). */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  /** the file it came from, as given or as found */
+  file: string;
+  /** parsed but not yet validated */
+  data: unknown;
+}
+
+/** Looked for in this order when no --config is given. */
+export const CONFIG_FILES = ['initgen.json', 'initgen.yaml', 'initgen.yml', 'package.json'] as const;
+
+export async function loadConfig(file: string | undefined, cwd: string = process.cwd()): Promise<LoadedConfig> {
+  if (file !== undefined) {
+    const text = await readText(resolve(cwd, file), file);
+    if (text === undefined) throw new ConfigError([`${file}: no such file`]);
+    const data = await parse(file, text);
+    return { file, data: isPackageJson(file) ? packageKey(file, data) : data };
+  }
+  for (const name of CONFIG_FILES) {
+    const text = await readText(join(cwd, name), name);
+    if (text === undefined) continue;
+    const data = await parse(name, text);
+    if (name !== 'package.json') return { file: name, data };
+    if (isObject(data) && 'initgen' in data) return { file: name, data: data.initgen };
+  }
+  throw new ConfigError([
+    `no config found: pass --config FILE, or create ${CONFIG_FILES.slice(0, 3).join(', ')} or an "initgen" key in package.json`,
+  ]);
+}
+
+async function readText(path: string, shown: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new ConfigError([`${shown}: cannot read: ${code ?? (err as Error).message}`]);
+  }
+}
+
+function isPackageJson(file: string): boolean {
+  return basename(file) === 'package.json';
+}
+
+function packageKey(file: string, data: unknown): unknown {
+  if (isObject(data) && 'initgen' in data) return data.initgen;
+  throw new ConfigError([`${file}: no "initgen" key`]);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function parse(file: string, text: string): Promise<unknown> {
+  return /\.ya?ml$/i.test(file) ? parseYaml(file, text) : parseJson(file, text);
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    const where = at ? `:${lineCol(text, Number(at[1]))}` : '';
+    throw new ConfigError([`${file}${where}: invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`]);
+  }
+}
+
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+async function parseYaml(file: string, text: string): Promise<unknown> {
+  const { parseDocument } = await import('yaml');
+  const doc = parseDocument(text, { prettyErrors: true });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const pos = first.linePos?.[0];
+    const where = pos ? `:${pos.line}:${pos.col}` : '';
+    const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError([`${file}${where}: invalid YAML: ${message}`]);
+  }
+  return doc.toJS();
+}
