@@ -1,0 +1,15 @@
+// logrotate reads a file list with popt's shell-like quoting, then expands each
+// entry with glob(3); so glob characters are backslash-escaped inside single quotes.
+// Braces end or open the block and a newline ends the entry: those cannot be written.
+
+export function logrotatePath(path: string): string | undefined {
+  if (/[{}\n\r]/.test(path)) return undefined;
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(path)) return path;
+  const globbed = path.replace(/[\\*?[\]]/g, '\\$&');
+  return `'${globbed.replace(/'/g, `'\\''`)}'`;
+}
+
+/** User and group names logrotate's `su` can take (POSIX portable names, as useradd allows). */
+export function isPlainAccountName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(name);
+}

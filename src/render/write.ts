@@ -1,0 +1,50 @@
+// Atomic file writes (temporary file in the same directory, fsync, rename), so a
+// crash or a full disk never leaves a half-written service file behind.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, stat, unlink, chmod } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export async function writeFileAtomic(path: string, content: string, mode: number): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', mode);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+    await handle.close();
+    await chmod(temp, mode); // the umask may have cleared bits that `mode` asks for
+    await rename(temp, path);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await syncDir(dir);
+}
+
+// POSIX: the rename is durable only once the directory itself is synced.
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  await handle?.sync().catch(() => undefined);
+  await handle?.close();
+}
+
+/** Why the file on disk is not what would be written, or undefined when it is. */
+export async function fileDrift(path: string, content: string, mode: number): Promise<string | undefined> {
+  let actual: Buffer;
+  try {
+    actual = await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw err;
+  }
+  if (!actual.equals(Buffer.from(content))) return 'differs';
+  const bits = (await stat(path)).mode & 0o7777;
+  if (bits !== mode) return `mode is ${octal(bits)}, expected ${octal(mode)}`;
+  return undefined;
+}
+
+export function octal(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}
