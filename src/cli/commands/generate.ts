@@ -1,0 +1,107 @@
+// The default command: render service files for one target or all of them.
+// Everything is validated and rendered in memory before the first file is written.
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { isTargetName, TARGET_NAMES, type TargetName } from '../../targets/registry.js';
+import type { RenderedFile } from '../../targets/types.js';
+import { CliError, EXIT, usageError } from '../errors.js';
+import type { Command } from './types.js';
+
+interface Output {
+  file: RenderedFile;
+  /** where it goes on disk (--out, --root), or its label on stdout */
+  dest: string;
+}
+
+interface Options {
+  target: string;
+  config?: string;
+  out?: string;
+  stdout?: boolean;
+  root?: string;
+  check?: boolean;
+}
+
+export const generateCommand: Command = {
+  command: '$0',
+  describe: 'Generate service files from the config',
+  builder: (yargs: Argv) =>
+    yargs
+      .option('target', { alias: 't', type: 'string', demandOption: true, describe: `${TARGET_NAMES.join('|')}|all (comma-separated for several)` })
+      .option('config', { alias: 'c', type: 'string', describe: 'config file: .json, .yaml/.yml, or package.json (key "initgen")' })
+      .option('out', { alias: 'o', type: 'string', describe: 'write files under DIR (DIR/TARGET/... with several targets)' })
+      .option('root', { type: 'string', describe: 'write files at their install paths under DIR, with their modes' })
+      .option('stdout', { type: 'boolean', describe: 'print the files (the default without --out or --root)' })
+      .option('check', { type: 'boolean', describe: 'write nothing; exit 1 if a file differs from what would be written' })
+      .conflicts('out', ['root', 'stdout'])
+      .conflicts('root', 'stdout')
+      .conflicts('check', 'stdout'),
+  async run(argv) {
+    const opts = argv as unknown as Options;
+    const targets = targetList(opts.target);
+    if (opts.check && opts.out === undefined && opts.root === undefined) throw usageError('--check needs --out DIR or --root DIR');
+    const outputs = await renderAll(opts, targets);
+    if (opts.check) return check(outputs);
+    if (opts.out === undefined && opts.root === undefined) return print(outputs);
+    const { writeFileAtomic } = await import('../../render/write.js');
+    for (const { file, dest } of outputs) await writeFileAtomic(dest, file.content, file.mode);
+    return EXIT.ok;
+  },
+};
+
+function targetList(value: string): TargetName[] {
+  if (value === 'all') return [...TARGET_NAMES];
+  const words = value.split(',').map((w) => w.trim());
+  const unknown = words.filter((w) => !isTargetName(w));
+  if (unknown.length > 0 || words.length === 0) {
+    throw usageError(`Invalid \`--target\`: expected one of ${TARGET_NAMES.join(', ')}, all; got \`${unknown.join(',') || value}\``);
+  }
+  return [...new Set(words as TargetName[])];
+}
+
+async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]> {
+  const { loadConfig } = await import('../../config/load.js');
+  const { validateConfig } = await import('../../config/validate.js');
+  const { normalize } = await import('../../config/normalize.js');
+  const { generate, warnNodePath } = await import('../../generate.js');
+  const { file, data } = await loadConfig(opts.config);
+  const config = normalize(await validateConfig(data, file));
+  const warn = (message: string): void => void process.stderr.write(`${message}\n`);
+  warnNodePath(config, warn);
+  const several = targets.length > 1;
+  const outputs: Output[] = [];
+  for (const name of targets) {
+    for (const rendered of await generate(config, name, warn)) {
+      const outPath = several ? join(name, rendered.outPath) : rendered.outPath;
+      const dest =
+        opts.root !== undefined ? join(opts.root, rendered.installPath) : opts.out !== undefined ? join(opts.out, outPath) : outPath;
+      outputs.push({ file: rendered, dest });
+    }
+  }
+  const seen = new Set<string>();
+  for (const { dest } of outputs) {
+    if (seen.has(dest)) throw usageError(`two targets would write ${dest}; generate them one at a time, or use --out`);
+    seen.add(dest);
+  }
+  return outputs;
+}
+
+async function check(outputs: Output[]): Promise<typeof EXIT.ok | typeof EXIT.failure> {
+  const { fileDrift } = await import('../../render/write.js');
+  const drift: string[] = [];
+  for (const { file, dest } of outputs) {
+    const why = await fileDrift(dest, file.content, file.mode);
+    if (why !== undefined) drift.push(`initgen: ${dest}: ${why}`);
+  }
+  if (drift.length > 0) throw new CliError(drift, EXIT.failure);
+  return EXIT.ok;
+}
+
+function print(outputs: Output[]): typeof EXIT.ok {
+  const headers = outputs.length > 1;
+  outputs.forEach(({ file, dest }, i) => {
+    if (headers) process.stdout.write(`${i > 0 ? '\n' : ''}==> ${dest} <==\n`);
+    process.stdout.write(file.content);
+  });
+  return EXIT.ok;
+}
