@@ -1,0 +1,13 @@
+// Public entry point: re-exports only.
+import { simple } from './service/simple.js';
+import { createService } from './service/service.js';
+
+export { simple, createService };
+export type { Service } from './service/service.js';
+export type { ServiceOptions, RunContext } from './service/options.js';
+export type { ActionResult, StatusResult } from './service/outcome.js';
+export { ACTIONS, ACTION_CODES, STATUS_CODES, type Action, type ActionOutcome, type StatusOutcome } from './lsb.js';
+export type { InitgenConfig } from './config/types.js';
+
+const init = { simple, createService };
+export default init;

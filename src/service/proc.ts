@@ -1,0 +1,77 @@
+// What the kernel says about a pid, read from /proc (Linux). Used to decide
+// whether a pid file still names this service (contract §2).
+import { readFileSync } from 'node:fs';
+
+/** Linux exposes start times in USER_HZ, fixed at 100 on every mainstream architecture. */
+const USER_HZ = 100;
+export const HAS_PROC = (() => {
+  try {
+    readFileSync('/proc/self/stat');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+export interface ProcInfo {
+  /** one-letter state: R, S, D, Z, X, T, ... */
+  state: string;
+  /** process group id */
+  pgrp: number;
+  /** wall-clock start time in ms since the epoch (btime-based, may read up to 1 s early) */
+  startedAtMs: number;
+  /** start time in clock ticks since boot: unchanged for the life of a pid, so it tells reuse apart */
+  startTicks: number;
+}
+
+let bootTimeMs: number | undefined;
+function bootTime(): number {
+  if (bootTimeMs === undefined) {
+    const line = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'latin1'));
+    bootTimeMs = line ? Number(line[1]) * 1000 : 0;
+  }
+  return bootTimeMs;
+}
+
+/** null when no such process (or no /proc). */
+export function readProc(pid: number): ProcInfo | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  // The command name in parentheses may itself hold spaces and ')': fields start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTicks = Number(fields[19]);
+  return {
+    state: fields[0] ?? '?',
+    pgrp: Number(fields[2]),
+    startedAtMs: bootTime() + (startTicks * 1000) / USER_HZ,
+    startTicks,
+  };
+}
+
+/** argv of a process, or [] when it cannot be read (kernel thread, gone, hidepid). */
+export function readCmdline(pid: number): string[] {
+  try {
+    // A process title set over argv leaves trailing NULs where the old arguments were.
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '');
+    return raw === '' ? [] : raw.split('\0');
+  } catch {
+    return [];
+  }
+}
+
+/** Dead includes zombies: PID 1 in a container may reap late, and kill(pid, 0) succeeds on a zombie. */
+export function isDead(info: ProcInfo | null): boolean {
+  return info === null || info.state === 'Z' || info.state === 'X';
+}
+
+export function pidMax(): number {
+  try {
+    return Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim()) || 4194304;
+  } catch {
+    return 4194304;
+  }
+}

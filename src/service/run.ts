@@ -1,0 +1,108 @@
+// The service's own process: `run` in the foreground for supervisors, or the
+// detached daemon that `start` spawned (contract §4). Sets identity, then hands over to user code.
+import { ACTION_CODES } from '../lsb.js';
+import type { ResolvedOptions, RunContext } from './options.js';
+import { ServiceFailure } from './outcome.js';
+import { publishPidfile, removePidfile } from './pidfile.js';
+import { dropPrivileges } from './privileges.js';
+import { notifySystemd, tellController, type ReadyMessage } from './readiness.js';
+
+export interface RunMode {
+  /** spawned by `start`: owns the pid file and reports readiness over a pipe */
+  daemon: boolean;
+}
+
+function log(options: ResolvedOptions, text: string): void {
+  process.stderr.write(`${options.name}: ${text}\n`);
+}
+
+function installSignalHandlers(options: ResolvedOptions, daemon: boolean): void {
+  let stopping = false;
+  const shutdown = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await options.stop?.();
+    } catch (error) {
+      log(options, `stop handler failed: ${(error as Error).stack ?? String(error)}`);
+    }
+    // Best effort: after dropping root the daemon may not be allowed to; `stop` removes it then.
+    if (daemon) {
+      try {
+        removePidfile(options.pidfile, process.pid);
+      } catch {}
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+  // SIGHUP would kill the process by default; a daemon must survive it with or without a reload handler.
+  process.on('SIGHUP', () => {
+    if (!options.reload) return log(options, 'SIGHUP ignored: no reload handler');
+    Promise.resolve()
+      .then(() => options.reload!())
+      .catch((error: unknown) => log(options, `reload failed: ${(error as Error).stack ?? String(error)}`));
+  });
+}
+
+function becomeTheService(options: ResolvedOptions, daemon: boolean): void {
+  process.title = options.name;
+  if (daemon) {
+    process.umask(options.umask ?? 0o022);
+    process.chdir(options.cwd ?? '/');
+  } else {
+    // Under a supervisor, cwd and umask are the supervisor's to set unless the program asks.
+    if (options.umask !== undefined) process.umask(options.umask);
+    if (options.cwd !== undefined) process.chdir(options.cwd);
+  }
+}
+
+/** Never returns control to the caller's module code in a way that matters: the service now runs. */
+export async function runService(options: ResolvedOptions, args: string[], mode: RunMode): Promise<void> {
+  const report = (message: ReadyMessage): void => {
+    if (mode.daemon) tellController(message);
+    else if (message.kind === 'ready') notifySystemd();
+  };
+  try {
+    becomeTheService(options, mode.daemon);
+    if (mode.daemon && !publishPidfile(options.pidfile, process.pid)) {
+      // Another daemon published first (its controller lost its lock by dying): it wins, we leave.
+      report({ kind: 'taken' });
+      process.exit(0);
+    }
+    dropPrivileges(options.user, options.group);
+  } catch (error) {
+    const outcome = error instanceof ServiceFailure ? error.outcome : 'genericError';
+    const message = (error as Error).message;
+    log(options, message);
+    if (mode.daemon) removePidfile(options.pidfile, process.pid);
+    report({ kind: 'failed', outcome, message });
+    process.exit(ACTION_CODES[outcome]);
+  }
+  installSignalHandlers(options, mode.daemon);
+
+  let readyOnce = false;
+  const ready = (): void => {
+    if (readyOnce) return;
+    readyOnce = true;
+    report({ kind: 'ready' });
+  };
+  const context: RunContext = { args, ready };
+  const crashed = (error: unknown): never => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    report({ kind: 'failed', outcome: 'genericError', message: `run() failed: ${(error as Error)?.message ?? String(error)}` });
+    process.exit(1);
+  };
+  try {
+    const result = options.run(context) as Promise<unknown> | undefined;
+    if (result && typeof result.then === 'function') result.then(undefined, crashed);
+  } catch (error) {
+    crashed(error);
+  }
+  if (options.readiness === 'run') {
+    // Errors of a listen() and the like arrive asynchronously: give them a turn to surface first.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    ready();
+  }
+}

@@ -1,0 +1,157 @@
+// createService(): every LSB action as an async method resolving to a named
+// outcome. Nothing here exits the process or prints; simple.ts does that.
+import * as fs from 'node:fs';
+import { dirname } from 'node:path';
+import { lastLines } from './logfile.js';
+import { acquireLock, type Lock } from './lock.js';
+import { resolveOptions, type ResolvedOptions, type ServiceOptions } from './options.js';
+import { failed, ServiceFailure, type ActionResult, type StatusResult } from './outcome.js';
+import { assertSafeForRoot, ensureDirectory, inspectPidfile, removePidfile, type PidfileState } from './pidfile.js';
+import { spawnDaemon } from './detach.js';
+import { terminate } from './terminate.js';
+
+const FAILURE_LOG_LINES = 20;
+
+export interface Service {
+  readonly options: ResolvedOptions;
+  start(args?: string[]): Promise<ActionResult>;
+  stop(): Promise<ActionResult>;
+  restart(args?: string[]): Promise<ActionResult>;
+  tryRestart(args?: string[]): Promise<ActionResult>;
+  reload(): Promise<ActionResult>;
+  forceReload(args?: string[]): Promise<ActionResult>;
+  status(): StatusResult;
+}
+
+function exists(path: string | undefined): boolean {
+  return path !== undefined && fs.existsSync(path);
+}
+
+/** `script`: the program to re-run as the daemon (default: the running main script). */
+export function createService(options: ServiceOptions, script: string = process.argv[1] ?? ''): Service {
+  const o = resolveOptions(options);
+  const identity = { name: o.name, script };
+  const inspect = (): PidfileState => inspectPidfile(o.pidfile, identity);
+  const lockTimeout = o.startTimeoutMs + o.stopTimeoutMs + 10_000;
+
+  async function locked(action: () => Promise<ActionResult>): Promise<ActionResult> {
+    let lock: Lock | undefined;
+    try {
+      lock = await acquireLock(o.pidfile, lockTimeout);
+      return await action();
+    } catch (error) {
+      return failed(error);
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  function dropLockfile(): void {
+    if (o.lockfile) fs.rmSync(o.lockfile, { force: true });
+  }
+
+  function touchLockfile(): void {
+    if (!o.lockfile) return;
+    fs.mkdirSync(dirname(o.lockfile), { recursive: true, mode: 0o755 });
+    fs.closeSync(fs.openSync(o.lockfile, 'a', 0o644));
+  }
+
+  async function startUnlocked(args: string[]): Promise<ActionResult> {
+    const state = inspect();
+    if (state.kind === 'running') return { outcome: 'success', message: `${o.name} is already running (pid ${state.pid})`, pid: state.pid };
+    if (state.kind === 'unreadable') throw new ServiceFailure('insufficientPrivilege', `cannot read pid file ${o.pidfile}: ${state.reason}`);
+    ensureDirectory(o.pidfile);
+    assertSafeForRoot(o.pidfile);
+    if (state.kind === 'stale') removePidfile(o.pidfile);
+    if (o.user !== undefined || o.group !== undefined) {
+      if (process.geteuid?.() !== 0) throw new ServiceFailure('insufficientPrivilege', 'the `user`/`group` options need root');
+    }
+    const spawned = await spawnDaemon({ script, args, logfile: o.logfile, startTimeoutMs: o.startTimeoutMs });
+    if (spawned.kind === 'ready') {
+      const now = inspect();
+      if (now.kind !== 'running' || now.pid !== spawned.pid) {
+        throw new ServiceFailure('genericError', `${o.name} started but its pid file ${o.pidfile} does not name it`);
+      }
+      touchLockfile();
+      return { outcome: 'success', message: `${o.name} started (pid ${spawned.pid})`, pid: spawned.pid };
+    }
+    if (spawned.kind === 'taken') {
+      const winner = inspect();
+      if (winner.kind === 'running') return { outcome: 'success', message: `${o.name} is already running (pid ${winner.pid})`, pid: winner.pid };
+      throw new ServiceFailure('genericError', `${o.name}: another daemon took the pid file and died`);
+    }
+    if (spawned.pid !== undefined) {
+      await terminate(spawned.pid, undefined, o.stopTimeoutMs); // a daemon that never became ready must not linger
+      removePidfile(o.pidfile, spawned.pid);
+    }
+    const tail = lastLines(o.logfile, FAILURE_LOG_LINES);
+    const detail = tail.length ? `\nlast lines of ${o.logfile}:\n${tail.join('\n')}` : '';
+    return { outcome: spawned.outcome, error: `${o.name} failed to start: ${spawned.reason}${detail}` };
+  }
+
+  async function stopUnlocked(): Promise<ActionResult> {
+    const state = inspect();
+    if (state.kind === 'unreadable') throw new ServiceFailure('insufficientPrivilege', `cannot read pid file ${o.pidfile}: ${state.reason}`);
+    if (state.kind !== 'running') {
+      // LSB: stopping a stopped service succeeds. A stale pid file is removed, nothing is signalled.
+      if (state.kind === 'stale') removePidfile(o.pidfile);
+      dropLockfile();
+      const note = state.kind === 'stale' ? ` (removed stale pid file: ${state.reason})` : '';
+      return { outcome: 'success', message: `${o.name} is not running${note}` };
+    }
+    const result = await terminate(state.pid, state.startTicks, o.stopTimeoutMs);
+    if (result === 'permission') throw new ServiceFailure('insufficientPrivilege', `not allowed to signal ${o.name} (pid ${state.pid})`);
+    if (result === 'survived') throw new ServiceFailure('genericError', `${o.name} (pid ${state.pid}) is still alive after SIGKILL`);
+    removePidfile(o.pidfile, state.pid);
+    dropLockfile();
+    return { outcome: 'success', message: `${o.name} stopped (pid ${state.pid})` };
+  }
+
+  async function restartUnlocked(args: string[]): Promise<ActionResult> {
+    const stopped = await stopUnlocked();
+    if (stopped.outcome !== 'success') return stopped;
+    return startUnlocked(args);
+  }
+
+  const service: Service = {
+    options: o,
+    start: (args = []) => locked(() => startUnlocked(args)),
+    stop: () => locked(stopUnlocked),
+    restart: (args = []) => locked(() => restartUnlocked(args)),
+    tryRestart: (args = []) =>
+      locked(async () => {
+        const state = inspect();
+        if (state.kind !== 'running') return { outcome: 'success', message: `${o.name} is not running; not restarted` };
+        return restartUnlocked(args);
+      }),
+    async reload() {
+      if (!o.reload) return { outcome: 'unimplemented', error: `${o.name}: reload is not implemented (no reload handler)` };
+      const state = inspect();
+      if (state.kind === 'unreadable') return { outcome: 'insufficientPrivilege', error: `cannot read pid file ${o.pidfile}: ${state.reason}` };
+      if (state.kind !== 'running') return { outcome: 'notRunning', error: `${o.name} is not running` };
+      try {
+        process.kill(state.pid, 'SIGHUP');
+      } catch (error) {
+        return failed(error);
+      }
+      return { outcome: 'success', message: `${o.name} reloaded (pid ${state.pid})`, pid: state.pid };
+    },
+    forceReload: (args = []) => (o.reload ? service.reload() : service.tryRestart(args)),
+    status() {
+      const state = inspect();
+      switch (state.kind) {
+        case 'running':
+          return { outcome: 'running', message: `${o.name} is running (pid ${state.pid})`, pid: state.pid };
+        case 'stale':
+          return { outcome: 'deadWithPidfile', message: `${o.name} is dead, but pid file ${o.pidfile} exists` };
+        case 'unreadable':
+          return { outcome: 'unknown', error: `${o.name}: cannot read pid file ${o.pidfile}: ${state.reason}` };
+        case 'missing':
+          return exists(o.lockfile)
+            ? { outcome: 'deadWithLockfile', message: `${o.name} is dead, but lock file ${o.lockfile} exists` }
+            : { outcome: 'notRunning', message: `${o.name} is not running` };
+      }
+    },
+  };
+  return service;
+}
