@@ -184,3 +184,13 @@ test('determinism: two runs give identical bytes', () => {
   assert.equal(initgen(['-t', 'logrotate'], cwd).stdout, a);
   assert.ok(a.length > 0);
 });
+
+test('--root with targets that install the same path: exit 2, nothing written', async () => {
+  const both = (await availableTarget('sysv')) && (await availableTarget('openrc'));
+  if (!both) return;
+  const cwd = dir({ 'initgen.json': GOOD });
+  const r = initgen(['-t', 'sysv,openrc', '--root', 'root'], cwd);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^initgen: sysv and openrc would both write root\/etc\/init\.d\/hello; /);
+  assert.ok(!existsSync(join(cwd, 'root')));
+});

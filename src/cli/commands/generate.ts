@@ -8,6 +8,7 @@ import { CliError, EXIT, usageError } from '../errors.js';
 import type { Command } from './types.js';
 
 interface Output {
+  target: TargetName;
   file: RenderedFile;
   /** where it goes on disk (--out, --root), or its label on stdout */
   dest: string;
@@ -75,13 +76,14 @@ async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]
       const outPath = several ? join(name, rendered.outPath) : rendered.outPath;
       const dest =
         opts.root !== undefined ? join(opts.root, rendered.installPath) : opts.out !== undefined ? join(opts.out, outPath) : outPath;
-      outputs.push({ file: rendered, dest });
+      outputs.push({ target: name, file: rendered, dest });
     }
   }
-  const seen = new Set<string>();
-  for (const { dest } of outputs) {
-    if (seen.has(dest)) throw usageError(`two targets would write ${dest}; generate them one at a time, or use --out`);
-    seen.add(dest);
+  const seen = new Map<string, TargetName>();
+  for (const { target, dest } of outputs) {
+    const other = seen.get(dest);
+    if (other !== undefined) throw usageError(`${other} and ${target} would both write ${dest}; generate them one at a time, or use --out`);
+    seen.set(dest, target);
   }
   return outputs;
 }
