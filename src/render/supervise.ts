@@ -1,0 +1,172 @@
+// runit and daemontools service directories have the same shape (./run, ./log/run,
+// an optional ./env envdir); only the tools that apply each setting differ, so both
+// targets are this one renderer with a different Flavour.
+import { dirname, posix } from 'node:path';
+import type { ConfigField } from '../config/schema.js';
+import type { NormalizedConfig } from '../config/types.js';
+import type { FieldMapping, RenderContext, RenderedFile } from '../targets/types.js';
+import { shQuote, shQuoteAll } from './sh.js';
+
+/** What ./run needs before NODE: each value already checked, paths already quoted. */
+export interface Wrapping {
+  envdir?: string;
+  user?: string;
+  group?: string;
+  nice?: number;
+  nofile?: number;
+}
+
+export interface Flavour {
+  target: 'runit' | 'daemontools';
+  /** where service directories live, relative to / */
+  root: string;
+  /** words (already shell-quoted) that go between `exec` and NODE */
+  wrap(w: Wrapping, config: NormalizedConfig, ctx: RenderContext): string[];
+  /** the command an admin uses to stop it within SECONDS, since the supervisor never escalates */
+  forceStop(seconds: string, name: string): string;
+  /** the command that runs the service without restarts */
+  once(name: string): string;
+  /** what supervises ./run, for messages */
+  supervisor: string;
+}
+
+/** Comments in sh end at a newline: fold every control character into a space. */
+export function shComment(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]+/g, ' ');
+}
+
+/** argv and environ are NUL-terminated C strings: a NUL cannot reach any program. */
+export function assertNoNul(config: NormalizedConfig): void {
+  const values: [string, string][] = [
+    ['node', config.node],
+    ['script', config.script],
+    ...config.args.map((a, i): [string, string] => [`args[${i}]`, a]),
+    ...Object.entries(config.env).map(([k, v]): [string, string] => [`env.${k}`, v]),
+  ];
+  for (const [field, value] of values) {
+    if (value.includes('\0')) throw new Error(`${field} contains a NUL character, which no program can receive`);
+  }
+}
+
+/**
+ * envdir(8) and `chpst -e` take the first line of a file, strip trailing spaces and
+ * tabs, and turn NULs into newlines: so a newline is written as NUL, and only a
+ * value ending in a space or tab cannot be carried.
+ */
+export function envdirCanCarry(value: string): boolean {
+  return !/[ \t]$/.test(value);
+}
+
+export function envdirFile(value: string): string {
+  return `${value.replace(/\n/g, '\0')}\n`;
+}
+
+/** The directory svlogd/multilog write: dirname(logfile)/NAME, or LOGFILE.d if that is the log file itself. */
+export function logDir(config: NormalizedConfig): string {
+  const dir = posix.join(dirname(config.logfile), config.name);
+  return dir === config.logfile ? `${config.logfile}.d` : dir;
+}
+
+export function programWords(config: NormalizedConfig): string[] {
+  const words = [config.node, config.script, 'run'];
+  if (config.args.length > 0) words.push('--', ...config.args);
+  return words;
+}
+
+/** Field table shared by both flavours; `own` supplies the lines that name each flavour's tools. */
+export function superviseFields(
+  f: Flavour,
+  own: Pick<Record<ConfigField, FieldMapping>, 'user' | 'group' | 'nice' | 'nofile' | 'env' | 'logfile'>,
+): Record<ConfigField, FieldMapping> {
+  return {
+    name: { support: 'mapped', how: `service directory /${f.root}/NAME` },
+    description: { support: 'mapped', how: 'comment at the top of ./run' },
+    longDescription: { support: 'ignored', how: 'a service directory has no place for it' },
+    script: { support: 'mapped', how: './run: exec NODE SCRIPT run' },
+    args: { support: 'mapped', how: './run: after `--`, each one shell-quoted' },
+    node: { support: 'mapped', how: './run: the program exec runs' },
+    cwd: { support: 'mapped', how: './run: cd before exec' },
+    umask: { support: 'mapped', how: './run: umask before exec' },
+    pidfile: { support: 'ignored', how: `${f.supervisor} knows the pid; no pid file needed` },
+    lockfile: { support: 'ignored', how: `${f.supervisor} tracks the service itself` },
+    dependencies: { support: 'unsupported', how: 'no dependency mechanism in a service directory' },
+    runlevels: { support: 'unsupported', how: 'no runlevels: the service runs while its directory is scanned' },
+    respawn: {
+      support: 'unsupported',
+      how: `${f.supervisor} always restarts ./run (pausing 1 s) with no limit; \`${f.once('NAME')}\` runs it without restarts`,
+    },
+    readiness: { support: 'unsupported', how: 'up as soon as ./run is started; no readiness notification' },
+    startTimeout: { support: 'unsupported', how: 'no start timeout' },
+    stopTimeout: { support: 'unsupported', how: `never sends SIGKILL by itself; \`${f.forceStop('N', 'NAME')}\` does` },
+    launchd: { support: 'ignored', how: 'launchd only' },
+    smf: { support: 'ignored', how: 'SMF only' },
+    ...own,
+  };
+}
+
+/** Warn about every field the user set that a service directory cannot express. */
+function warnUnsupported(f: Flavour, config: NormalizedConfig, ctx: RenderContext): void {
+  const { given } = config;
+  if (given.has('dependencies') && config.dependencies.length > 0) {
+    ctx.warn('dependencies', `${f.target} has no dependencies; ${config.dependencies.join(', ')} not waited for`);
+  }
+  if (given.has('runlevels')) ctx.warn('runlevels', `${f.target} has no runlevels`);
+  if (given.has('respawn')) {
+    const r = config.respawn;
+    ctx.warn(
+      'respawn',
+      r.enabled
+        ? `${f.supervisor} restarts ./run forever (at least 1 s apart); the limit of ${r.count} in ${r.seconds} s cannot be expressed`
+        : `${f.supervisor} always restarts ./run; to run it without restarts use \`${f.once(config.name)}\``,
+    );
+  }
+  if (config.readiness === 'explicit') ctx.warn('readiness', `${f.supervisor} does not wait for ready()`);
+  if (given.has('startTimeout')) ctx.warn('startTimeout', `${f.target} has no start timeout`);
+  if (given.has('stopTimeout')) {
+    ctx.warn('stopTimeout', `${f.supervisor} never sends SIGKILL; use \`${f.forceStop(String(config.stopTimeout), config.name)}\``);
+  }
+}
+
+export function renderServiceDir(f: Flavour, config: NormalizedConfig, ctx: RenderContext): RenderedFile[] {
+  assertNoNul(config);
+  warnUnsupported(f, config, ctx);
+  const { name } = config;
+  const dir = `${f.root}/${name}`;
+  const entries = Object.entries(config.env);
+  const useEnvdir = entries.length > 0 && entries.every(([, v]) => envdirCanCarry(v));
+  const files: RenderedFile[] = [];
+  if (useEnvdir) {
+    for (const [key, value] of entries) {
+      files.push({ installPath: `${dir}/env/${key}`, outPath: `${name}/env/${key}`, mode: 0o644, content: envdirFile(value) });
+    }
+  }
+  const wrapping: Wrapping = {
+    ...(useEnvdir && { envdir: '"$svdir/env"' }),
+    ...(config.user !== undefined && { user: config.user }),
+    ...(config.group !== undefined && { group: config.group }),
+    ...(config.nice !== undefined && { nice: config.nice }),
+    ...(config.nofile !== undefined && { nofile: config.nofile }),
+  };
+  // Values envdir would alter go through env(1) instead, which passes every byte.
+  const exported = !useEnvdir && entries.length > 0 ? ['env', ...entries.map(([k, v]) => `${k}=${v}`)] : [];
+  const literal = [...exported, ...programWords(config)];
+  const command = [...f.wrap(wrapping, config, ctx), shQuoteAll(literal)].join(' ');
+  // shellcheck flags `$`, backquotes and backslashes inside single quotes, which are meant literally here.
+  const quotedOnPurpose = (...words: string[]): boolean => words.some((word) => /[$`\\]/.test(word));
+  const header = { name: shComment(name), description: shComment(config.description) };
+  const log = shQuote(logDir(config));
+  // log/ first: svscan decides once, when it first sees the directory, whether it has a log service.
+  files.push({
+    installPath: `${dir}/log/run`,
+    outPath: `${name}/log/run`,
+    mode: 0o755,
+    content: ctx.template('log-run', { ...header, quotedOnPurpose: quotedOnPurpose(logDir(config)), logdir: log }),
+  });
+  files.push({
+    installPath: `${dir}/run`,
+    outPath: `${name}/run`,
+    mode: 0o755,
+    content: ctx.template('run', { ...header, svdir: useEnvdir, quotedOnPurpose: quotedOnPurpose(config.cwd, ...literal), umask: config.umask, cwd: shQuote(config.cwd), command }),
+  });
+  return files;
+}

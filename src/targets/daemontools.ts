@@ -1,0 +1,48 @@
+// daemontools service directory (supervise(8), envdir(8), setuidgid(8), multilog(8)),
+// installed as /etc/service/NAME: Debian's daemontools-run scans /etc/service.
+import { renderServiceDir, superviseFields, type Flavour } from '../render/supervise.js';
+import { shQuote } from '../render/sh.js';
+import type { Target } from './types.js';
+
+const flavour: Flavour = {
+  target: 'daemontools',
+  root: 'etc/service',
+  supervisor: 'supervise',
+  forceStop: (seconds, name) => `svc -d /etc/service/${name}; sleep ${seconds}; svc -k /etc/service/${name}`,
+  once: (name) => `svc -o /etc/service/${name}`,
+  // envdir first, so ./env is read as root; the tools after it are found through the
+  // service's own PATH when env sets one.
+  wrap(w, config, ctx) {
+    const words: string[] = [];
+    if (w.envdir !== undefined) words.push('envdir', w.envdir);
+    if (w.nice !== undefined) words.push('nice', '-n', String(w.nice));
+    if (w.nofile !== undefined) words.push('softlimit', '-o', String(w.nofile));
+    if (w.user !== undefined) words.push('setuidgid', shQuote(w.user));
+    if (w.group !== undefined) {
+      ctx.warn(
+        'group',
+        w.user !== undefined
+          ? `setuidgid runs ${config.name} with ${w.user}'s primary group; group ${w.group} cannot be chosen`
+          : 'setuidgid cannot change the group without a user; the service runs as root',
+      );
+    }
+    return words;
+  },
+};
+
+export const target: Target = {
+  name: 'daemontools',
+  title: 'daemontools service directory (run, log/run, env/)',
+  fields: superviseFields(flavour, {
+    user: { support: 'mapped', how: 'setuidgid USER (with USER\'s primary group)' },
+    group: { support: 'unsupported', how: 'setuidgid always takes the user\'s primary group' },
+    nice: { support: 'mapped', how: 'nice -n (added to supervise\'s niceness, normally 0)' },
+    nofile: { support: 'mapped', how: 'softlimit -o: soft limit, capped at the inherited hard limit' },
+    env: {
+      support: 'mapped',
+      how: 'env/KEY files read by envdir (newline stored as NUL); if any value ends in a space or tab, which envdir strips, all go through env(1) in ./run',
+    },
+    logfile: { support: 'mapped', how: 'log/run: multilog t into directory dirname(logfile)/NAME (created by log/run)' },
+  }),
+  render: (config, ctx) => renderServiceDir(flavour, config, ctx),
+};

@@ -1,0 +1,126 @@
+// macOS launchd job (launchd.plist(5)), built as data with the plist package, which
+// does the XML escaping; keys are written in insertion order, so output is stable.
+import plist, { type PlistObject } from 'plist';
+import type { NormalizedConfig } from '../config/types.js';
+import type { RenderContext, RenderedFile, Target } from './types.js';
+
+/** Characters XML 1.0 cannot carry at all (not even as character references). */
+const NOT_XML = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** An XML comment may not contain "--" nor end in "-". */
+function xmlComment(text: string): string {
+  const clean = text.replace(/[\0-\x1F\x7F]+/g, ' ').replace(/-(?=-)/g, '- ');
+  return `<!-- ${clean}${clean.endsWith('-') ? ' ' : ''} -->`;
+}
+
+/** launchd spaces launches ThrottleInterval s apart: COUNT in SECONDS is one per SECONDS/COUNT. */
+export function throttleInterval(respawn: NormalizedConfig['respawn']): number {
+  return Math.max(1, Math.ceil(respawn.seconds / respawn.count));
+}
+
+function job(config: NormalizedConfig, ctx: RenderContext): PlistObject {
+  const { launchd, respawn } = config;
+  const daemon = launchd.kind === 'daemon';
+  for (const field of ['user', 'group'] as const) {
+    if (config[field] !== undefined && !daemon) {
+      ctx.warn(field, 'a launchd agent runs as the logged-in user; UserName/GroupName apply to daemons only');
+    }
+  }
+  const args = [config.node, config.script, 'run', ...(config.args.length > 0 ? ['--', ...config.args] : [])];
+  const limits = config.nofile !== undefined ? { NumberOfFiles: config.nofile } : undefined;
+  return {
+    Label: launchd.label,
+    ProgramArguments: args,
+    ...(daemon && config.user !== undefined && { UserName: config.user }),
+    ...(daemon && config.group !== undefined && { GroupName: config.group }),
+    WorkingDirectory: config.cwd,
+    // fromEntries: an env key such as "__proto__" stays an own key
+    ...(Object.keys(config.env).length > 0 && { EnvironmentVariables: Object.fromEntries(Object.entries(config.env)) }),
+    StandardOutPath: config.logfile,
+    StandardErrorPath: config.logfile,
+    RunAtLoad: true,
+    // Restart after a crash or a failing exit, not after a clean exit (the program
+    // finished, or stopped on SIGTERM): KeepAlive true would relaunch it forever.
+    KeepAlive: respawn.enabled ? { SuccessfulExit: false } : false,
+    ...(respawn.enabled && { ThrottleInterval: throttleInterval(respawn) }),
+    ExitTimeOut: config.stopTimeout,
+    Umask: Number.parseInt(config.umask, 8),
+    ...(config.nice !== undefined && { Nice: config.nice }),
+    ...(limits && { SoftResourceLimits: limits, HardResourceLimits: { ...limits } }),
+  };
+}
+
+function warnUnsupported(config: NormalizedConfig, ctx: RenderContext): void {
+  const { given } = config;
+  if (given.has('dependencies') && config.dependencies.length > 0) {
+    ctx.warn('dependencies', `launchd has no dependencies; ${config.dependencies.join(', ')} not waited for`);
+  }
+  if (given.has('runlevels')) ctx.warn('runlevels', 'launchd has no runlevels');
+  if (given.has('respawn') && config.respawn.enabled) {
+    ctx.warn(
+      'respawn',
+      `launchd never gives up restarting; the limit of ${config.respawn.count} in ${config.respawn.seconds} s ` +
+        `becomes ThrottleInterval ${throttleInterval(config.respawn)} s between launches`,
+    );
+  }
+  if (config.readiness === 'explicit') ctx.warn('readiness', 'launchd does not wait for ready()');
+  if (given.has('startTimeout')) ctx.warn('startTimeout', 'launchd has no start timeout');
+}
+
+function checkXmlText(config: NormalizedConfig): void {
+  const values: [string, string][] = [
+    ['node', config.node],
+    ['script', config.script],
+    ['cwd', config.cwd],
+    ['logfile', config.logfile],
+    ...config.args.map((a, i): [string, string] => [`args[${i}]`, a]),
+    ...Object.entries(config.env).map(([k, v]): [string, string] => [`env.${k}`, v]),
+  ];
+  for (const [field, value] of values) {
+    if (NOT_XML.test(value)) throw new Error(`${field} contains a control character an XML property list cannot carry`);
+  }
+}
+
+export const target: Target = {
+  name: 'launchd',
+  title: 'macOS launchd property list (LaunchDaemons or LaunchAgents)',
+  fields: {
+    name: { support: 'mapped', how: 'default Label initgen.NAME' },
+    description: { support: 'mapped', how: 'XML comment at the top' },
+    longDescription: { support: 'ignored', how: 'launchd.plist has no description key' },
+    script: { support: 'mapped', how: 'ProgramArguments: NODE SCRIPT run' },
+    args: { support: 'mapped', how: 'ProgramArguments, after "--", one <string> each' },
+    node: { support: 'mapped', how: 'ProgramArguments[0]' },
+    user: { support: 'mapped', how: 'UserName (daemons only; an agent warns)' },
+    group: { support: 'mapped', how: 'GroupName (daemons only; an agent warns)' },
+    cwd: { support: 'mapped', how: 'WorkingDirectory' },
+    env: { support: 'mapped', how: 'EnvironmentVariables' },
+    umask: { support: 'mapped', how: 'Umask (integer)' },
+    pidfile: { support: 'ignored', how: 'launchd knows the pid; no pid file needed' },
+    logfile: { support: 'mapped', how: 'StandardOutPath and StandardErrorPath' },
+    lockfile: { support: 'ignored', how: 'launchd tracks the job itself' },
+    dependencies: { support: 'unsupported', how: 'launchd has no dependencies' },
+    runlevels: { support: 'unsupported', how: 'launchd has no runlevels; RunAtLoad at boot or login' },
+    respawn: {
+      support: 'mapped',
+      how: 'KeepAlive {SuccessfulExit false} (restart unless it exits 0); ThrottleInterval = ceil(seconds/count); never gives up',
+    },
+    readiness: { support: 'unsupported', how: 'launchd does not wait for readiness' },
+    startTimeout: { support: 'unsupported', how: 'launchd has no start timeout' },
+    stopTimeout: { support: 'mapped', how: 'ExitTimeOut' },
+    nice: { support: 'mapped', how: 'Nice' },
+    nofile: { support: 'mapped', how: 'SoftResourceLimits and HardResourceLimits NumberOfFiles' },
+    launchd: { support: 'mapped', how: 'Label; kind: /Library/LaunchDaemons or /Library/LaunchAgents' },
+    smf: { support: 'ignored', how: 'SMF only' },
+  },
+  render(config, ctx): RenderedFile[] {
+    checkXmlText(config);
+    warnUnsupported(config, ctx);
+    const { label, kind } = config.launchd;
+    const marker = xmlComment(`Generated by initgen for ${config.name}; do not edit. ${config.description}`);
+    // The comment goes after the DOCTYPE: nothing may precede the XML declaration.
+    const xml = plist.build(job(config, ctx)).replace(/<!DOCTYPE[^>]*>\n/, (doctype) => `${doctype}${marker}\n`);
+    const dir = kind === 'daemon' ? 'LaunchDaemons' : 'LaunchAgents';
+    return [{ installPath: `Library/${dir}/${label}.plist`, outPath: `${label}.plist`, mode: 0o644, content: `${xml}\n` }];
+  },
+};

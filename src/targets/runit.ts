@@ -1,0 +1,41 @@
+// runit service directory (runsv(8), chpst(8), svlogd(8)), installed as /etc/sv/NAME
+// and enabled by linking it into the scanned directory (Debian: /etc/service).
+import { renderServiceDir, superviseFields, type Flavour } from '../render/supervise.js';
+import { shQuote } from '../render/sh.js';
+import type { Target } from './types.js';
+
+const flavour: Flavour = {
+  target: 'runit',
+  root: 'etc/sv',
+  supervisor: 'runsv',
+  forceStop: (seconds, name) => `sv -w ${seconds} force-stop ${name}`,
+  once: (name) => `sv once ${name}`,
+  // One chpst applies them all, reading ./env and renicing while still root.
+  wrap(w) {
+    const opts: string[] = [];
+    if (w.envdir !== undefined) opts.push('-e', w.envdir);
+    if (w.user !== undefined || w.group !== undefined) {
+      opts.push('-u', shQuote(`${w.user ?? 'root'}${w.group !== undefined ? `:${w.group}` : ''}`));
+    }
+    if (w.nice !== undefined) opts.push('-n', String(w.nice));
+    if (w.nofile !== undefined) opts.push('-o', String(w.nofile));
+    return opts.length > 0 ? ['chpst', ...opts] : [];
+  },
+};
+
+export const target: Target = {
+  name: 'runit',
+  title: 'runit service directory (run, log/run, env/)',
+  fields: superviseFields(flavour, {
+    user: { support: 'mapped', how: 'chpst -u USER[:GROUP]' },
+    group: { support: 'mapped', how: 'chpst -u USER:GROUP (root:GROUP without a user)' },
+    nice: { support: 'mapped', how: 'chpst -n (added to runsv\'s niceness, normally 0)' },
+    nofile: { support: 'mapped', how: 'chpst -o: soft limit, capped at the inherited hard limit' },
+    env: {
+      support: 'mapped',
+      how: 'env/KEY files read by chpst -e (newline stored as NUL); if any value ends in a space or tab, which envdir strips, all go through env(1) in ./run',
+    },
+    logfile: { support: 'mapped', how: 'log/run: svlogd -tt into directory dirname(logfile)/NAME (created by log/run)' },
+  }),
+  render: (config, ctx) => renderServiceDir(flavour, config, ctx),
+};

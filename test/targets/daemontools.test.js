@@ -1,0 +1,34 @@
+// daemontools target (contract §5): ./run, ./log/run and env/ for supervise, checked
+// with daemontools.sh and run under a real svscan.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { test } from 'node:test';
+import { loadCase } from '../golden/harness.js';
+import { serviceDirSuite } from './service-dir-suite.js';
+import { exited, render, waitFor } from './supervise-harness.js';
+
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const supervised = (dir) => spawnSync('svok', [dir]).status === 0;
+
+// svscan, not supervise alone: only svscan pipes ./run into ./log/run
+const svscan = {
+  up: (svc) => spawn('svscan', [dirname(svc)], { cwd: dirname(svc), stdio: 'ignore', env: { PATH } }),
+  async down(svc, child) {
+    spawnSync('svc', ['-dx', svc]);
+    spawnSync('svc', ['-dx', `${svc}/log`]);
+    await waitFor('supervise to exit', () => !supervised(svc) && !supervised(`${svc}/log`), 10000).catch(() => {});
+    if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+    await exited(child);
+  },
+};
+
+serviceDirSuite('daemontools', { supervisor: svscan, root: 'etc/service', canSetGroup: false });
+
+test('contract §5: daemontools: envdir, nice, softlimit and setuidgid chain into the program', async () => {
+  const { files, warnings } = await render('daemontools', await loadCase('full'));
+  const run = files.find((f) => f.outPath === 'hello/run').content;
+  assert.match(run, /\nexec envdir "\$svdir\/env" nice -n 5 softlimit -o 65536 setuidgid daemon \/usr\/bin\/node \/opt\/hello\/app\.js run -- --port 8080 --verbose\n/);
+  // setuidgid always takes the user's primary group
+  assert.ok(warnings.some((w) => w.field === 'group'));
+});

@@ -1,0 +1,35 @@
+// runit target (contract §5): ./run, ./log/run and env/ for runsv, checked with
+// runit.sh and run under a real runsv.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { loadCase } from '../golden/harness.js';
+import { serviceDirSuite } from './service-dir-suite.js';
+import { exited, render, waitFor } from './supervise-harness.js';
+
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const runsv = {
+  up: (svc) => spawn('runsv', [svc], { stdio: 'ignore', env: { PATH } }),
+  async down(svc, child) {
+    // runsv creates supervise/control only once it runs: wait for it before talking to it
+    await waitFor('runsv to be ready', () => spawnSync('sv', ['status', svc]).status === 0, 10000).catch(() => {});
+    spawnSync('sv', ['-w', '7', 'down', svc]);
+    spawnSync('sv', ['exit', svc]);
+    await Promise.race([exited(child), waitFor('runsv to exit', () => child.exitCode !== null, 10000).catch(() => {})]);
+  },
+};
+
+serviceDirSuite('runit', { supervisor: runsv, root: 'etc/sv', canSetGroup: true });
+
+test('contract §5: runit: one chpst sets env/, user:group, nice and the open-file limit', async () => {
+  const { files } = await render('runit', await loadCase('full'));
+  const run = files.find((f) => f.outPath === 'hello/run').content;
+  assert.match(run, /\nexec chpst -e "\$svdir\/env" -u daemon:daemon -n 5 -o 65536 \/usr\/bin\/node \/opt\/hello\/app\.js run -- --port 8080 --verbose\n/);
+  assert.match(run, /\numask 027\ncd \/opt\/hello \|\| exit\n/);
+});
+
+test('contract §5: runit: a group without a user is chpst -u root:GROUP', async () => {
+  const { files } = await render('runit', { name: 'x', script: '/x.js', group: 'staff' });
+  assert.match(files.find((f) => f.outPath === 'x/run').content, /exec chpst -u root:staff /);
+});

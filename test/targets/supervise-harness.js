@@ -1,0 +1,123 @@
+// Shared by the runit, daemontools and launchd tests: render a target into a scratch
+// directory, run a validator from ../shared/validate, poll for conditions.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { normalize } from '../../dist/config/normalize.js';
+import { renderTemplate } from '../../dist/render/template.js';
+
+export const VALIDATE = fileURLToPath(new URL('../../../shared/validate/', import.meta.url));
+export const NO_VALIDATORS = !existsSync(VALIDATE) && 'validators not found at ../shared/validate relative to the repository';
+export const FIXTURE = fileURLToPath(new URL('../fixtures/supervise-app.js', import.meta.url));
+const LIBRARY = new URL('../../dist/index.js', import.meta.url);
+export const NOT_ROOT = process.getuid() !== 0 && 'needs root: the supervisor starts the service as root';
+export const NO_LIBRARY = !existsSync(LIBRARY) && 'the library (dist/index.js) is not built: the fixture imports it';
+
+/** A target's render() with the real templates; warnings are collected, not printed. */
+export async function render(targetName, config) {
+  const { target } = await import(`../../dist/targets/${targetName}.js`);
+  const warnings = [];
+  const ctx = {
+    template: (file, view) => renderTemplate(targetName, file, view),
+    warn: (field, message) => warnings.push({ field, message }),
+  };
+  const normalized = config.given ? config : normalize(config, '/usr/bin/node');
+  return { files: target.render(normalized, ctx), warnings };
+}
+
+export function scratch(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), `initgen-${prefix}-`));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Write rendered files under `dir` by their outPath, with their modes. */
+export function writeFiles(dir, files) {
+  for (const file of files) {
+    const path = join(dir, file.outPath);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content);
+    chmodSync(path, file.mode);
+  }
+}
+
+export function validate(script, ...args) {
+  const run = spawnSync('bash', [join(VALIDATE, script), ...args], { encoding: 'utf8' });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+/** Poll `check` until it returns a truthy value; short first intervals, no fixed sleeps. */
+export async function waitFor(what, check, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 10;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 250);
+  }
+}
+
+export function alive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/s.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+export function readRecord(path) {
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+}
+
+/** Arguments and environment values that break naive quoting in sh and XML. */
+export const HOSTILE_ARGS = [
+  'hello world', "it's", 'say "hi"', '$HOME', '${PATH}', '`id`', '$(id)', 'back\\slash', 'ends\\',
+  'line1\nline2', 'trailing newline\n', 'tab\there', 'cr\rlf', 'a&b', '<tag>', 'a;b|c > /tmp/x', '*', '~',
+  '100% %n', 'ünïcødé ✓ 日本', '', ' ', '--', '-x', "'", '\\\'',
+];
+export const HOSTILE_ENV = {
+  GREETING: 'hello "world" & \'friends\' $USER `id` \\ <x>',
+  MULTILINE: 'one\ntwo\n',
+  UNICODE: 'ünïcødé ✓',
+  EMPTY: '',
+  LEADING: '  leading spaces and #hash',
+};
+
+/**
+ * The runtime half shared by runit and daemontools: start the rendered service dir
+ * under the real supervisor, wait for the fixture's record, stop everything by pid.
+ * supervisor: { up(svcDir) -> ChildProcess, down(svcDir, child) -> Promise }
+ */
+export async function superviseOnce(targetName, supervisor, config, { upAlso } = {}) {
+  const root = scratch(targetName);
+  const recordDir = join(root, 'record');
+  mkdirSync(recordDir, { mode: 0o777 });
+  chmodSync(recordDir, 0o777);
+  const record = join(recordDir, 'seen.json');
+  const full = { ...config, env: { ...config.env, SUPERVISE_RECORD: record } };
+  const { files, warnings } = await render(targetName, full);
+  const svcRoot = join(root, 'sv');
+  writeFiles(svcRoot, files);
+  const svc = join(svcRoot, config.name);
+  const child = supervisor.up(svc);
+  let seen;
+  try {
+    seen = await waitFor(`${targetName}: the service to write ${record}`, () => readRecord(record));
+    if (upAlso) await upAlso(svc, seen);
+  } finally {
+    await supervisor.down(svc, child);
+    if (seen && alive(seen.pid)) process.kill(seen.pid, 'SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  return { seen, warnings, root, svc };
+}
+
+export function exited(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', resolve));
+}
