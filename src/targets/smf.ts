@@ -1,0 +1,147 @@
+// SMF manifest (service_bundle(5), smf_method(7), svc.startd(8)) for illumos and Solaris.
+// svc.startd runs a method as `/sbin/sh -c "exec EXEC"` after expanding `%`
+// tokens (%% is a literal %), so exec strings are sh-quoted, `%` doubled, and
+// then XML-escaped.
+import type { NormalizedConfig } from '../config/types.js';
+import { shQuote } from '../render/sh.js';
+import { xmlAttr, xmlComment, xmlText } from '../render/xml.js';
+import type { FieldMapping, RenderContext, Target } from './types.js';
+
+const mapped = (how: string): FieldMapping => ({ support: 'mapped', how });
+const ignored = (how: string): FieldMapping => ({ support: 'ignored', how });
+const unsupported = (how: string): FieldMapping => ({ support: 'unsupported', how });
+
+// optional_all: satisfied when the service is absent or disabled, e.g. no NFS client or NTP.
+const DEPENDENCIES: Record<string, { fmri: string; grouping: string }> = {
+  network: { fmri: 'svc:/milestone/network:default', grouping: 'require_all' },
+  'local-fs': { fmri: 'svc:/system/filesystem/local', grouping: 'require_all' },
+  'remote-fs': { fmri: 'svc:/network/nfs/client', grouping: 'optional_all' },
+  syslog: { fmri: 'svc:/system/system-log', grouping: 'optional_all' },
+  time: { fmri: 'svc:/network/ntp', grouping: 'optional_all' },
+};
+
+// svc.startd averages over critical_failure_count starts, dividing by count - 1
+const MIN_FAILURE_COUNT = 2;
+const MAX_FAILURE_COUNT = 10;
+
+export const target: Target = {
+  name: 'smf',
+  title: 'SMF manifest for illumos/Solaris (model "child" runs `run`; "contract" uses start/stop)',
+  fields: {
+    name: mapped('service svc:/PREFIX/NAME:default, bundle NAME'),
+    description: mapped('template common_name'),
+    longDescription: mapped('template description'),
+    script: mapped('exec_method start: NODE SCRIPT run (child) or start/stop/reload (contract), sh-quoted'),
+    args: mapped('after `--` in every exec_method, sh-quoted, `%` doubled'),
+    node: mapped('exec_method executable'),
+    user: mapped('method_credential user='),
+    group: mapped('method_credential group= (user root when only group is set)'),
+    cwd: mapped('method_context working_directory='),
+    env: mapped('method_environment envvar'),
+    umask: mapped('INITGEN_UMASK in method_environment (method_context has no umask)'),
+    pidfile: mapped('child: not needed (svc.startd tracks the process contract); contract: INITGEN_PIDFILE'),
+    logfile: mapped('child: start method appends to it (>>LOGFILE 2>&1); contract: INITGEN_LOGFILE'),
+    lockfile: mapped('contract: INITGEN_LOCKFILE; child: not used'),
+    dependencies: mapped('dependency: milestone/network, system/filesystem/local, network/nfs/client, system/system-log, network/ntp (optional_all), svc:/PREFIX/NAME'),
+    runlevels: unsupported('SMF has milestones, not runlevels; the service depends on filesystem/local'),
+    respawn: mapped('svc.startd restarts always; startd/critical_failure_count (2-10) and critical_failure_period'),
+    readiness: mapped('contract: `start` returns once ready (INITGEN_START_TIMEOUT); child: cannot wait for ready()'),
+    startTimeout: mapped('start timeout_seconds (contract: plus 10 s, and INITGEN_START_TIMEOUT)'),
+    stopTimeout: mapped('stop timeout_seconds (child: :kill then SIGKILL; contract: plus 10 s, and INITGEN_STOP_TIMEOUT)'),
+    nice: unsupported('method_context has no priority (use a project(5) or priocntl)'),
+    nofile: unsupported('method_context has no resource limits (use project(5) process.max-file-descriptor)'),
+    launchd: ignored('launchd only'),
+    smf: mapped('model: child (startd/duration child) or contract; fmriPrefix'),
+  },
+  render(config, ctx) {
+    return [
+      {
+        installPath: `lib/svc/manifest/site/${config.name}.xml`,
+        outPath: `${config.name}.xml`,
+        mode: 0o444,
+        content: ctx.template('manifest.xml.mustache', view(config, ctx)),
+      },
+    ];
+  },
+};
+
+/** An FMRI path component: a letter first, then letters, digits, `_ . , -` (smf(7)). */
+function fmriName(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_.,-]/g, '_');
+  return /^[A-Za-z]/.test(s) ? s : `s${s}`;
+}
+
+function view(c: NormalizedConfig, ctx: RenderContext): object {
+  const contract = c.smf.model === 'contract';
+  const service = `${c.smf.fmriPrefix}/${fmriName(c.name)}`;
+  if (fmriName(c.name) !== c.name) {
+    ctx.warn('name', `"${c.name}" is not a valid SMF service name; using ${service}`);
+  }
+
+  const deps = [{ name: 'filesystem-local', ...DEPENDENCIES['local-fs']! }];
+  for (const dep of c.dependencies) {
+    const known = DEPENDENCIES[dep];
+    const d = known ?? { fmri: `svc:/${c.smf.fmriPrefix}/${fmriName(dep)}`, grouping: 'require_all' };
+    if (!deps.some((x) => x.fmri === d.fmri)) deps.push({ name: `dep-${fmriName(dep)}`, ...d });
+  }
+  if (c.given.has('runlevels') && c.runlevels.start.join('') !== '2345') ctx.warn('runlevels', 'SMF has milestones, not runlevels; ignored');
+  if (c.nice !== undefined) ctx.warn('nice', 'an SMF method_context cannot set a priority; ignored');
+  if (c.nofile !== undefined) ctx.warn('nofile', 'an SMF method_context cannot set resource limits (use a project); ignored');
+  if (!c.respawn.enabled) ctx.warn('respawn', 'svc.startd always restarts a failed child or contract service');
+  if (!contract && c.readiness === 'explicit') {
+    ctx.warn('readiness', 'the child model counts the service online once `run` starts; use smf.model "contract" to wait for ready()');
+  }
+  let count = c.respawn.count;
+  if (count < MIN_FAILURE_COUNT || count > MAX_FAILURE_COUNT) {
+    count = Math.min(MAX_FAILURE_COUNT, Math.max(MIN_FAILURE_COUNT, count));
+    if (c.given.has('respawn')) ctx.warn('respawn', `startd/critical_failure_count must be 2-10; using ${count}`);
+  }
+
+  const tail = c.args.length > 0 ? ['--', ...c.args] : [];
+  const cmd = (action: string, redirect = ''): string =>
+    xmlAttr([c.node, c.script, action, ...tail].map(shQuote).join(' ').concat(redirect).replace(/%/g, '%%'));
+
+  const env: Record<string, string> = { ...c.env, INITGEN_UMASK: c.umask };
+  if (contract) {
+    Object.assign(env, {
+      INITGEN_PIDFILE: c.pidfile,
+      INITGEN_LOGFILE: c.logfile,
+      INITGEN_START_TIMEOUT: String(c.startTimeout),
+      INITGEN_STOP_TIMEOUT: String(c.stopTimeout),
+      ...(c.lockfile !== undefined && { INITGEN_LOCKFILE: c.lockfile }),
+    });
+  }
+  const user = c.user ?? (c.group !== undefined ? 'root' : undefined);
+  return {
+    comment: xmlComment(c.name),
+    bundle: xmlAttr(c.name),
+    service: xmlAttr(service),
+    dependencies: deps.map((d) => ({ name: xmlAttr(d.name), grouping: d.grouping, fmri: xmlAttr(d.fmri) })),
+    cwd: xmlAttr(c.cwd),
+    credential:
+      user !== undefined &&
+      [`user="${xmlAttr(user)}"`, ...(c.group !== undefined ? [`group="${xmlAttr(c.group)}"`] : [])].join(' '),
+    hasEnv: true,
+    env: Object.keys(env)
+      .sort()
+      .map((k) => ({ name: xmlAttr(k), value: xmlAttr(env[k] ?? '') })),
+    methods: contract
+      ? [
+          { name: 'start', exec: cmd('start'), timeout: c.startTimeout + 10 },
+          { name: 'stop', exec: cmd('stop'), timeout: c.stopTimeout + 10 },
+          { name: 'refresh', exec: cmd('reload'), timeout: 60 },
+        ]
+      : [
+          { name: 'start', exec: cmd('run', ` >>${shQuote(c.logfile)} 2>&1`), timeout: c.startTimeout },
+          { name: 'stop', exec: ':kill', timeout: c.stopTimeout },
+          { name: 'refresh', exec: ':kill -HUP', timeout: 60 },
+        ],
+    model: c.smf.model,
+    modelNote: contract
+      ? 'contract: start daemonizes and returns once ready; svc.startd watches the process contract'
+      : 'child: start runs the program in the foreground; stop signals the process contract',
+    rate: { count, seconds: c.respawn.seconds },
+    commonName: xmlText(c.description),
+    longDescription: xmlText(c.longDescription),
+  };
+}

@@ -1,0 +1,121 @@
+// systemd service unit: the program runs in the foreground (`run`) under systemd.
+import type { NormalizedConfig } from '../config/types.js';
+import type { ConfigField } from '../config/schema.js';
+import {
+  systemdDescription,
+  systemdEnvAssignment,
+  systemdExecArg,
+  systemdPlainValue,
+} from '../render/systemd.js';
+import type { FieldMapping, RenderContext, Target } from './types.js';
+
+const mapped = (how: string): FieldMapping => ({ support: 'mapped', how });
+const ignored = (how: string): FieldMapping => ({ support: 'ignored', how });
+const unsupported = (how: string): FieldMapping => ({ support: 'unsupported', how });
+
+// systemd.special(7): targets that only order (After=) are passive or always in
+// the boot transaction; network-online.target must also be pulled in (Wants=).
+const DEPENDENCIES: Record<string, { after?: string; wants?: string }> = {
+  network: { after: 'network-online.target', wants: 'network-online.target' },
+  'remote-fs': { after: 'remote-fs.target' },
+  'local-fs': { after: 'local-fs.target' },
+  // syslog.target is gone; journald (which forwards to syslog) runs before every
+  // service through the default dependencies on sysinit.target
+  syslog: {},
+  time: { after: 'time-sync.target' },
+};
+
+export const target: Target = {
+  name: 'systemd',
+  title: 'systemd service unit (runs `run` in the foreground)',
+  fields: {
+    name: mapped('unit name NAME.service'),
+    description: mapped('Description= (one line; `%` doubled)'),
+    longDescription: ignored('systemd units have a one-line Description= only'),
+    script: mapped('ExecStart=NODE SCRIPT run'),
+    args: mapped('ExecStart= after `--`, each quoted and C-escaped, `%` and `$` doubled'),
+    node: mapped('ExecStart= executable'),
+    user: mapped('User='),
+    group: mapped('Group='),
+    cwd: mapped('WorkingDirectory='),
+    env: mapped('Environment="KEY=VALUE", one line per variable'),
+    umask: mapped('UMask='),
+    pidfile: ignored('not needed: Type=simple/notify, systemd tracks the main process itself'),
+    logfile: mapped('StandardOutput= and StandardError=append:LOGFILE'),
+    lockfile: ignored('RHEL subsys lock files belong to SysV scripts'),
+    dependencies: mapped('After=/Wants=: network-online.target, remote-fs.target, local-fs.target, time-sync.target, NAME.service; syslog needs nothing (journald)'),
+    runlevels: unsupported('always WantedBy=multi-user.target (runlevels 2-4)'),
+    respawn: mapped('Restart=on-failure, StartLimitBurst=COUNT, StartLimitIntervalSec=SECONDS'),
+    readiness: mapped('"run": Type=simple; "explicit": Type=notify, NotifyAccess=all'),
+    startTimeout: mapped('TimeoutStartSec='),
+    stopTimeout: mapped('TimeoutStopSec= (SIGTERM, then SIGKILL)'),
+    nice: mapped('Nice='),
+    nofile: mapped('LimitNOFILE='),
+    launchd: ignored('launchd only'),
+    smf: ignored('SMF only'),
+  },
+  render(config, ctx) {
+    return [
+      {
+        installPath: `lib/systemd/system/${config.name}.service`,
+        outPath: `${config.name}.service`,
+        mode: 0o644,
+        content: ctx.template('unit.service.mustache', view(config, ctx)),
+      },
+    ];
+  },
+};
+
+function view(c: NormalizedConfig, ctx: RenderContext): object {
+  const after: string[] = [];
+  const wants: string[] = [];
+  for (const dep of c.dependencies) {
+    const known = DEPENDENCIES[dep];
+    const unit = known ? undefined : `${dep}.service`;
+    const a = known ? known.after : unit;
+    const w = known ? known.wants : unit;
+    if (a !== undefined && !after.includes(a)) after.push(a);
+    if (w !== undefined && !wants.includes(w)) wants.push(w);
+  }
+  if (c.given.has('runlevels') && c.runlevels.start.join('') !== '2345') {
+    ctx.warn('runlevels', 'systemd has no runlevels; the unit is WantedBy=multi-user.target');
+  }
+  const argv = [c.node, c.script, 'run', ...(c.args.length > 0 ? ['--', ...c.args] : [])];
+  return {
+    name: c.name,
+    description: systemdDescription(c.description),
+    after,
+    wants,
+    limitInterval: `${c.respawn.seconds}s`,
+    limitBurst: c.respawn.count,
+    type: c.readiness === 'explicit' ? 'notify' : 'simple',
+    notify: c.readiness === 'explicit',
+    execStart: argv.map(systemdExecArg).join(' '),
+    restart: c.respawn.enabled ? 'on-failure' : 'no',
+    user: plain(ctx, 'user', c.user),
+    group: plain(ctx, 'group', c.group),
+    cwd: plain(ctx, 'cwd', c.cwd) ?? '/',
+    env: Object.keys(c.env)
+      .sort()
+      .map((k) => systemdEnvAssignment(k, c.env[k] ?? '')),
+    umask: `0${c.umask}`,
+    nice: c.nice === undefined ? false : String(c.nice),
+    nofile: c.nofile === undefined ? false : String(c.nofile),
+    logfile: plain(ctx, 'logfile', c.logfile) ?? false,
+    startTimeout: `${c.startTimeout}s`,
+    stopTimeout: `${c.stopTimeout}s`,
+  };
+}
+
+function plain(ctx: RenderContext, field: ConfigField, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const out = systemdPlainValue(value);
+  if (out === undefined && (field === 'user' || field === 'group')) {
+    // running as root instead of the named account would be worse than failing
+    throw new Error(`systemd: field \`${field}\`: ${JSON.stringify(value)} cannot be written in a unit file`);
+  }
+  if (out === undefined) {
+    ctx.warn(field, `${JSON.stringify(value)} cannot be written in a unit file (control character, edge blank or trailing backslash); left out`);
+  }
+  return out;
+}
