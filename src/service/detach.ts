@@ -64,15 +64,16 @@ export async function spawnDaemon(request: SpawnRequest): Promise<SpawnResult> {
   clearTimeout(timer);
   const message: ReadyMessage | undefined = line === 'timeout' || line === undefined ? undefined : decode(line);
   pipe.destroy();
-  child.unref();
-
-  if (message?.kind === 'ready') return { kind: 'ready', pid: child.pid! };
-  if (message?.kind === 'taken') return { kind: 'taken' };
+  if (message?.kind === 'ready' || message?.kind === 'taken') {
+    child.unref(); // it lives on without us; keep the handle only while we may still await its exit
+    return message.kind === 'ready' ? { kind: 'ready', pid: child.pid! } : { kind: 'taken' };
+  }
   if (message?.kind === 'failed') {
     await death;
     return { kind: 'failed', outcome: message.outcome as ActionOutcome, reason: message.message, pid: child.pid! };
   }
   if (line === 'timeout') {
+    child.unref(); // the caller stops it by pid
     return { kind: 'failed', outcome: 'genericError', reason: `not ready within ${request.startTimeoutMs / 1000} s`, ...(child.pid && { pid: child.pid }) };
   }
   return { kind: 'failed', outcome: 'genericError', reason: `died during start: ${await death}`, ...(child.pid && { pid: child.pid }) };
