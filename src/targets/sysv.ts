@@ -1,0 +1,132 @@
+// SysV init script: an LSB header for insserv, chkconfig and systemd-sysv-generator,
+// and a POSIX sh body that hands every action but status to the program itself.
+import { ACTIONS, ACTION_CODES, STATUS_CODES, usageLine } from '../lsb.js';
+import { commentLine, commentLines, lsbFacility, lsbHeader } from '../render/lsb.js';
+import { shQuote } from '../render/sh.js';
+import type { Target } from './types.js';
+
+/** The library reads these (brief: "library environment overrides"); the script sets them. */
+const OVERRIDES = [
+  'INITGEN_PIDFILE',
+  'INITGEN_LOGFILE',
+  'INITGEN_LOCKFILE',
+  'INITGEN_USER',
+  'INITGEN_GROUP',
+  'INITGEN_CWD',
+  'INITGEN_UMASK',
+  'INITGEN_STOP_TIMEOUT',
+  'INITGEN_START_TIMEOUT',
+] as const;
+
+/** Actions that may start the daemon, so the nice value and open-file limit must be applied first. */
+const SPAWNING = new Set(['start', 'restart', 'try-restart', 'force-reload', 'run']);
+
+/** chkconfig priorities: late start, early stop (chkconfig uses them only without an LSB header). */
+const CHKCONFIG_START = 80;
+const CHKCONFIG_STOP = 20;
+
+export const target: Target = {
+  name: 'sysv',
+  title: 'SysV init script with an LSB header (POSIX sh)',
+  fields: {
+    name: { support: 'mapped', how: 'file name etc/init.d/NAME, LSB Provides, process title checked by status' },
+    description: { support: 'mapped', how: 'LSB Short-Description and chkconfig "# description:" (one line)' },
+    longDescription: { support: 'mapped', how: 'LSB Description, continued on "#  " lines' },
+    script: { support: 'mapped', how: 'NODE SCRIPT ACTION; status matches SCRIPT in /proc/PID/cmdline' },
+    args: { support: 'mapped', how: 'after "--", each argument single-quoted for sh' },
+    node: { support: 'mapped', how: 'the interpreter every action but status runs; missing → exit 5' },
+    user: { support: 'mapped', how: 'INITGEN_USER: the library drops privileges' },
+    group: { support: 'mapped', how: 'INITGEN_GROUP: the library drops privileges' },
+    cwd: { support: 'mapped', how: 'INITGEN_CWD: the daemon changes to it' },
+    env: { support: 'mapped', how: 'passed through env(1) to node, so no name can clash with the script' },
+    umask: { support: 'mapped', how: 'INITGEN_UMASK' },
+    pidfile: { support: 'mapped', how: 'INITGEN_PIDFILE, "# pidfile:" hint, read by the sh status' },
+    logfile: { support: 'mapped', how: 'INITGEN_LOGFILE' },
+    lockfile: { support: 'mapped', how: 'INITGEN_LOCKFILE; status 2 when only the lock file is left' },
+    dependencies: {
+      support: 'mapped',
+      how: 'Required-Start/Stop: network→$network, remote-fs→$remote_fs, local-fs→$local_fs, syslog→$syslog, time→$time, others as script names; $remote_fs always (node, the script and /var/log may be on it)',
+    },
+    runlevels: { support: 'mapped', how: 'Default-Start/Default-Stop and the "# chkconfig:" levels' },
+    respawn: { support: 'unsupported', how: 'SysV init does not restart a daemon that dies' },
+    readiness: { support: 'ignored', how: 'the library\'s start waits for ready() when the program calls it' },
+    startTimeout: { support: 'mapped', how: 'INITGEN_START_TIMEOUT' },
+    stopTimeout: { support: 'mapped', how: 'INITGEN_STOP_TIMEOUT' },
+    nice: { support: 'mapped', how: '"renice -n N -p $$" before starting (relative to the caller, 0 under init)' },
+    nofile: { support: 'mapped', how: '"prlimit --nofile=N --pid $$" (util-linux) before starting: POSIX ulimit sets only -f' },
+    launchd: { support: 'ignored', how: 'launchd only' },
+    smf: { support: 'ignored', how: 'SMF only' },
+  },
+
+  render(config, ctx) {
+    if (config.given.has('respawn') && config.respawn.enabled) {
+      ctx.warn('respawn', 'SysV init does not restart a daemon that dies; use a supervised target for respawn');
+    }
+    const required = unique(['$remote_fs', ...config.dependencies.map(lsbFacility)]);
+    const should = required.includes('$time') ? [] : ['$time'];
+    const header = lsbHeader([
+      ['Provides', config.name],
+      ['Required-Start', required.join(' ')],
+      ['Required-Stop', required.join(' ')],
+      ['Should-Start', should.join(' ')],
+      ['Should-Stop', should.join(' ')],
+      ['Default-Start', config.runlevels.start.join(' ')],
+      ['Default-Stop', config.runlevels.stop.join(' ')],
+      ['Short-Description', commentLine(config.description) || config.name],
+      ['Description', nonEmpty(commentLines(config.longDescription), config.name)],
+    ]);
+    const levels = config.runlevels.start.filter((l) => l !== 'S').join('') || '-';
+    const pidfileHint = commentLine(config.pidfile) === config.pidfile ? config.pidfile : '';
+    if (!pidfileHint) ctx.warn('pidfile', 'has whitespace or control characters: no "# pidfile:" hint line');
+
+    const overrides: Record<(typeof OVERRIDES)[number], string | undefined> = {
+      INITGEN_PIDFILE: config.pidfile,
+      INITGEN_LOGFILE: config.logfile,
+      INITGEN_LOCKFILE: config.lockfile,
+      INITGEN_USER: config.user,
+      INITGEN_GROUP: config.group,
+      INITGEN_CWD: config.cwd,
+      INITGEN_UMASK: config.umask,
+      INITGEN_STOP_TIMEOUT: String(config.stopTimeout),
+      INITGEN_START_TIMEOUT: String(config.startTimeout),
+    };
+    // config env first: a later env(1) assignment wins, so the overrides stay authoritative
+    const envWords = [
+      ...Object.entries(config.env).map(([k, v]) => shQuote(`${k}=${v}`)),
+      ...Object.entries(overrides).flatMap(([k, v]) => (v === undefined ? [] : [shQuote(`${k}=${v}`)])),
+    ];
+    const delegated = ACTIONS.filter((a) => a !== 'status' && a !== 'logs');
+
+    const content = ctx.template('init', {
+      header,
+      chkconfig: `${levels} ${CHKCONFIG_START} ${CHKCONFIG_STOP}`,
+      descriptionHint: commentLine(config.description) || config.name,
+      pidfileHint,
+      name: config.name,
+      nameQ: shQuote(config.name),
+      nodeQ: shQuote(config.node),
+      scriptQ: shQuote(config.script),
+      pidfileQ: shQuote(config.pidfile),
+      lockfileQ: shQuote(config.lockfile ?? ''),
+      overrideNames: OVERRIDES.join(' '),
+      usage: usageLine('$0'),
+      action: ACTION_CODES,
+      status: STATUS_CODES,
+      envWords,
+      argsTail: config.args.length ? ` -- ${config.args.map(shQuote).join(' ')}` : '',
+      spawning: delegated.filter((a) => SPAWNING.has(a)).join(' | '),
+      plain: delegated.filter((a) => !SPAWNING.has(a)).join(' | '),
+      nofile: config.nofile,
+      nice: config.nice,
+    });
+    return [{ installPath: `etc/init.d/${config.name}`, outPath: config.name, mode: 0o755, content }];
+  },
+};
+
+function unique(words: string[]): string[] {
+  return [...new Set(words)];
+}
+
+function nonEmpty(lines: string[], fallback: string): string[] {
+  return lines.length ? lines : [fallback];
+}
