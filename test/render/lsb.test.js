@@ -1,0 +1,48 @@
+// contract §5: the LSB header block (LSB Core, "Comment Conventions for Init
+// Scripts") and the dependency words of the SysV and OpenRC targets.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { commentLine, commentLines, lsbFacility, lsbHeader } from '../../dist/render/lsb.js';
+import { clashesWithRunner, openrcDependency } from '../../dist/render/openrc.js';
+
+test('abstract dependencies map to LSB facilities; other names stay script names', () => {
+  assert.deepEqual(
+    ['network', 'remote-fs', 'local-fs', 'syslog', 'time', 'postgresql', 'constructor'].map(lsbFacility),
+    ['$network', '$remote_fs', '$local_fs', '$syslog', '$time', 'postgresql', 'constructor'],
+  );
+});
+
+test('OpenRC: hard needs for filesystems and network, soft use for logger and clock', () => {
+  assert.deepEqual(openrcDependency('network'), { word: 'need', service: 'net' });
+  assert.deepEqual(openrcDependency('remote-fs'), { word: 'need', service: 'netmount' });
+  assert.deepEqual(openrcDependency('local-fs'), { word: 'need', service: 'localmount' });
+  assert.deepEqual(openrcDependency('syslog'), { word: 'use', service: 'logger' });
+  assert.deepEqual(openrcDependency('time'), { word: 'use', service: 'ntp-client' });
+  assert.deepEqual(openrcDependency('toString'), { word: 'need', service: 'toString' });
+  assert.ok(clashesWithRunner('command') && clashesWithRunner('PATH') && clashesWithRunner('RC_SVCNAME'));
+  assert.ok(!clashesWithRunner('NODE_ENV') && !clashesWithRunner('http_proxy'));
+});
+
+test('comment text cannot break out of its comment line', () => {
+  assert.equal(commentLine('a\nb\r\tc\u0000d  e\u2028f '), 'a b c d e f');
+  assert.deepEqual(commentLines('one\n\n  two \r\nthree\u2028### END INIT INFO\n'), ['one', 'two', 'three', '### END INIT INFO']);
+});
+
+test('header: aligned keywords, "#" + spaces continuation lines, no trailing blanks', () => {
+  const text = lsbHeader([
+    ['Provides', 'hello'],
+    ['Should-Start', ''],
+    ['Description', ['first', 'second']],
+  ]);
+  assert.equal(
+    text,
+    [
+      '### BEGIN INIT INFO',
+      '# Provides:          hello',
+      '# Should-Start:',
+      '# Description:       first',
+      '#                    second',
+      '### END INIT INFO',
+    ].join('\n'),
+  );
+});
