@@ -16,8 +16,19 @@ export function openLogForAppend(path: string): number {
   }
 }
 
-/** The last `count` lines of a file, read backwards in blocks so a large log costs little. */
-export function lastLines(path: string, count: number): string[] {
+export function logSize(path: string): number {
+  try {
+    return fs.statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The last `count` lines of a file (after byte `from`), read backwards in blocks
+ * so a large log costs little.
+ */
+export function lastLines(path: string, count: number, from = 0): string[] {
   if (count <= 0) return [];
   let fd: number;
   try {
@@ -30,8 +41,9 @@ export function lastLines(path: string, count: number): string[] {
     const block = 64 * 1024;
     let position = size;
     let text = '';
-    while (position > 0) {
-      const length = Math.min(block, position);
+    const start = from <= size ? from : 0; // a log truncated since then: read it all
+    while (position > start) {
+      const length = Math.min(block, position - start);
       position -= length;
       const buffer = Buffer.alloc(length);
       fs.readSync(fd, buffer, 0, length, position);

@@ -68,7 +68,6 @@ const ENV_OVERRIDES = {
   INITGEN_START_TIMEOUT: 'startTimeout',
 } as const;
 
-const NUMERIC = new Set(['stopTimeout', 'startTimeout']);
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 
 function invalid(option: string, expected: string, got: unknown): ServiceFailure {
@@ -81,7 +80,7 @@ function withEnvOverrides(options: ServiceOptions, env: NodeJS.ProcessEnv): Reco
   for (const [variable, option] of Object.entries(ENV_OVERRIDES)) {
     const value = env[variable];
     if (value === undefined || value === '') continue;
-    merged[option] = NUMERIC.has(option) ? Number(value) : value;
+    merged[option] = value;
   }
   return merged;
 }
@@ -92,10 +91,12 @@ function parseUmask(value: unknown): number {
   throw invalid('umask', 'an octal mode such as "022" or 0o022', value);
 }
 
-function seconds(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback * 1000;
+function seconds(option: string, given: unknown, fallback: number): number {
+  if (given === undefined) return fallback * 1000;
+  // from the environment a number arrives as text
+  const value = typeof given === 'string' && /^\d+(\.\d+)?$/.test(given) ? Number(given) : given;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 86400) {
-    throw invalid(option, 'a number of seconds greater than 0', value);
+    throw invalid(option, 'a number of seconds greater than 0', given);
   }
   return Math.round(value * 1000);
 }

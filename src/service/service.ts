@@ -2,7 +2,7 @@
 // outcome. Nothing here exits the process or prints; simple.ts does that.
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
-import { lastLines } from './logfile.js';
+import { lastLines, logSize } from './logfile.js';
 import { acquireLock, type Lock } from './lock.js';
 import { resolveOptions, type ResolvedOptions, type ServiceOptions } from './options.js';
 import { failed, ServiceFailure, type ActionResult, type StatusResult } from './outcome.js';
@@ -46,6 +46,10 @@ export function createService(options: ServiceOptions, script: string = process.
     }
   }
 
+  function unreadable(reason: string): ServiceFailure {
+    return new ServiceFailure('insufficientPrivilege', `${o.name}: cannot read pid file ${o.pidfile}: ${reason}`);
+  }
+
   function dropLockfile(): void {
     if (o.lockfile) fs.rmSync(o.lockfile, { force: true });
   }
@@ -59,13 +63,14 @@ export function createService(options: ServiceOptions, script: string = process.
   async function startUnlocked(args: string[]): Promise<ActionResult> {
     const state = inspect();
     if (state.kind === 'running') return { outcome: 'success', message: `${o.name} is already running (pid ${state.pid})`, pid: state.pid };
-    if (state.kind === 'unreadable') throw new ServiceFailure('insufficientPrivilege', `cannot read pid file ${o.pidfile}: ${state.reason}`);
+    if (state.kind === 'unreadable') throw unreadable(state.reason);
     ensureDirectory(o.pidfile);
     assertSafeForRoot(o.pidfile);
     if (state.kind === 'stale') removePidfile(o.pidfile);
     if (o.user !== undefined || o.group !== undefined) {
       if (process.geteuid?.() !== 0) throw new ServiceFailure('insufficientPrivilege', 'the `user`/`group` options need root');
     }
+    const logOffset = logSize(o.logfile);
     const spawned = await spawnDaemon({ script, args, logfile: o.logfile, startTimeoutMs: o.startTimeoutMs });
     if (spawned.kind === 'ready') {
       const now = inspect();
@@ -84,14 +89,14 @@ export function createService(options: ServiceOptions, script: string = process.
       await terminate(spawned.pid, undefined, o.stopTimeoutMs); // a daemon that never became ready must not linger
       removePidfile(o.pidfile, spawned.pid);
     }
-    const tail = lastLines(o.logfile, FAILURE_LOG_LINES);
+    const tail = lastLines(o.logfile, FAILURE_LOG_LINES, logOffset);
     const detail = tail.length ? `\nlast lines of ${o.logfile}:\n${tail.join('\n')}` : '';
     return { outcome: spawned.outcome, error: `${o.name} failed to start: ${spawned.reason}${detail}` };
   }
 
   async function stopUnlocked(): Promise<ActionResult> {
     const state = inspect();
-    if (state.kind === 'unreadable') throw new ServiceFailure('insufficientPrivilege', `cannot read pid file ${o.pidfile}: ${state.reason}`);
+    if (state.kind === 'unreadable') throw unreadable(state.reason);
     if (state.kind !== 'running') {
       // LSB: stopping a stopped service succeeds. A stale pid file is removed, nothing is signalled.
       if (state.kind === 'stale') removePidfile(o.pidfile);
@@ -121,13 +126,14 @@ export function createService(options: ServiceOptions, script: string = process.
     tryRestart: (args = []) =>
       locked(async () => {
         const state = inspect();
+        if (state.kind === 'unreadable') throw unreadable(state.reason);
         if (state.kind !== 'running') return { outcome: 'success', message: `${o.name} is not running; not restarted` };
         return restartUnlocked(args);
       }),
     async reload() {
       if (!o.reload) return { outcome: 'unimplemented', error: `${o.name}: reload is not implemented (no reload handler)` };
       const state = inspect();
-      if (state.kind === 'unreadable') return { outcome: 'insufficientPrivilege', error: `cannot read pid file ${o.pidfile}: ${state.reason}` };
+      if (state.kind === 'unreadable') return failed(unreadable(state.reason));
       if (state.kind !== 'running') return { outcome: 'notRunning', error: `${o.name} is not running` };
       try {
         process.kill(state.pid, 'SIGHUP');
