@@ -2,7 +2,7 @@
 // (the validators in ../shared/validate). The safety net under every target.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,26 @@ const VALIDATORS = {
   daemontools: { flags: ['--static'], dirs: true },
 };
 
+/**
+ * Failures that belong to the validator or to this machine, not to the file. Each is
+ * matched exactly, so any other failure still fails the test.
+ * - systemd-sysv-generator writes `%` as `%%` in Description= (systemd specifier escaping,
+ *   correct), and sysv.sh compares that with the raw Short-Description.
+ */
+function knownValidatorFault(name, line, subject) {
+  if (name !== 'sysv') return false;
+  const short = /^# Short-Description: (.*)$/m.exec(readFileSync(subject, 'utf8'))?.[1] ?? '';
+  return short.includes('%') && line.endsWith(`did not take Short-Description from the header (got Description=LSB: ${short.replaceAll('%', '%%')})`);
+}
+
+/** openrc-run applies rc_ulimit even for `depend`; it cannot raise the limit above this machine's hard limit. */
+function beyondHardLimit(name, caseName) {
+  if (name !== 'openrc') return false;
+  const wanted = JSON.parse(readFileSync(join(GOLDEN_DIR, 'cases', `${caseName}.json`), 'utf8')).nofile;
+  const hard = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim());
+  return wanted !== undefined && Number.isFinite(hard) && wanted > hard && `nofile ${wanted} exceeds this machine's hard limit ${hard}; openrc-run cannot apply it here`;
+}
+
 const absent = !existsSync(VALIDATE) && `validators not found at ../shared/validate relative to the repository`;
 const { available } = await targets();
 
@@ -30,11 +50,15 @@ for (const { name } of available) {
   if (!validator) continue;
   for (const caseName of CASES) {
     const subjects = validator.dirs ? serviceDirs(name, caseName) : files(name, caseName, validator.pick);
-    test(`validate ${name}/${caseName}`, { skip: absent || (subjects.length === 0 && 'no golden files yet') }, () => {
+    const skip = absent || (subjects.length === 0 && 'no golden files yet') || beyondHardLimit(name, caseName);
+    test(`validate ${name}/${caseName}`, { skip }, () => {
       for (const subject of subjects) {
         const run = spawnSync('bash', [join(VALIDATE, `${name}.sh`), ...validator.flags, subject], { encoding: 'utf8' });
         assert.notEqual(run.status, 3, `${name}.sh: a tool is missing (run install-deps.sh):\n${run.stderr}`);
-        assert.equal(run.status, 0, `${name}.sh rejects ${subject}:\n${run.stdout}${run.stderr}`);
+        if (run.status === 0) continue;
+        const failures = run.stderr.split('\n').filter((line) => line.includes(': FAIL: '));
+        const unexplained = failures.filter((line) => !knownValidatorFault(name, line, subject));
+        assert.ok(failures.length > 0 && unexplained.length === 0, `${name}.sh rejects ${subject}:\n${run.stdout}${run.stderr}`);
       }
     });
   }
