@@ -1,0 +1,113 @@
+// Shared by the stress tests: sizes scaled by STRESS_SCALE, the figures file that
+// report.js prints and docs/reliability.md quotes, and phase pauses (pause-hook.js).
+import { spawnSync } from 'node:child_process';
+import { after } from 'node:test';
+import { chmodSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isAlive, killHard } from '../helpers/service.js';
+
+/** STRESS_SCALE=0.2 runs a fifth of every size; the defaults are the issue's numbers. */
+export const SCALE = Number(process.env.STRESS_SCALE ?? 1) || 1;
+export const scaled = (n, min = 1) => Math.max(min, Math.round(n * SCALE));
+export const FIGURES = process.env.STRESS_FIGURES ?? join(tmpdir(), 'initgen-stress-figures.json');
+export const PAUSE_HOOK = fileURLToPath(new URL('./pause-hook.js', import.meta.url));
+export const isRoot = process.getuid() === 0;
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * A private copy of the built package and the test fixtures, so a rebuild of dist/
+ * while the stress run goes on cannot make a daemon fail to load. Returns the copy's
+ * test/fixtures/service.js; the fixture's `import 'initgen'` resolves to the copy.
+ */
+export function snapshot() {
+  const root = mkdtempSync(join(tmpdir(), 'initgen-snapshot-'));
+  chmodSync(root, 0o755); // tests run some actions as another user
+  cpSync(join(REPO, 'dist'), join(root, 'dist'), { recursive: true });
+  cpSync(join(REPO, 'package.json'), join(root, 'package.json'));
+  mkdirSync(join(root, 'test'));
+  cpSync(join(REPO, 'test/fixtures'), join(root, 'test/fixtures'), { recursive: true });
+  cpSync(join(REPO, 'test/stress/fixtures'), join(root, 'test/stress/fixtures'), { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  return { root, fixture: join(root, 'test/fixtures/service.js'), writer: join(root, 'test/stress/fixtures/writer.js') };
+}
+
+/** Merge one section of figures into the figures file, with the command that made them. */
+export function record(section, figures) {
+  let all = {};
+  try {
+    all = JSON.parse(readFileSync(FIGURES, 'utf8'));
+  } catch {}
+  all[section] = { ...figures, scale: SCALE, at: new Date().toISOString(), command: `STRESS_SCALE=${SCALE} npm run test:stress` };
+  writeFileSync(FIGURES, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+/** Every live process whose environment holds `marker` (NAME=VALUE). */
+export function processesWith(marker) {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .filter((pid) => {
+      if (pid === process.pid || !isAlive(pid)) return false;
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
+      } catch {
+        return false;
+      }
+    });
+}
+
+export function killAllWith(marker) {
+  for (const pid of processesWith(marker)) killHard(pid);
+}
+
+/**
+ * Phase pauses: a process started with pauseEnv(dir, phase) stops at that phase,
+ * says so in DIR/PHASE.reached (its pid), and waits on the FIFO DIR/PHASE.fifo.
+ */
+export function pauseDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'initgen-pause-'));
+  return dir;
+}
+
+export function pauseEnv(dir, phase) {
+  const fifo = join(dir, `${phase}.fifo`);
+  if (!existsSync(fifo)) {
+    const r = spawnSync('mkfifo', [fifo]);
+    if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr}`);
+  }
+  return { NODE_OPTIONS: `--import=${PAUSE_HOOK}`, STRESS_PAUSE: phase, STRESS_PAUSE_DIR: dir };
+}
+
+/** The pid paused at `phase`, or undefined while none is. */
+export function pausedAt(dir, phase) {
+  try {
+    return Number(readFileSync(join(dir, `${phase}.reached`), 'utf8')) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Let the paused process go on; false when nobody is waiting on the FIFO. */
+export function release(dir, phase) {
+  let fd;
+  try {
+    // O_NONBLOCK: with no reader, open fails (ENXIO) instead of hanging the test.
+    fd = openSync(join(dir, `${phase}.fifo`), constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  closeSync(fd);
+  return true;
+}
+
+/** Children of a pid, from /proc (Linux ≥ 3.5). */
+export function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
