@@ -57,15 +57,18 @@ test('hostile: systemd itself parses the unit to the same argv and environment',
   mkdirSync(runtime, { mode: 0o700 });
   chownSync(runtime, 65534, 65534);
   chmodSync(dir, 0o755);
-  const run = spawnSync(
-    'setpriv',
-    ['--reuid=65534', '--regid=65534', '--clear-groups', SYSTEMD, '--test', '--user', `--unit=${files[0].outPath}`, '--no-pager', '--log-target=console'],
-    { encoding: 'utf8', env: { PATH: process.env.PATH, XDG_RUNTIME_DIR: runtime, SYSTEMD_UNIT_PATH: `${dir}:` }, maxBuffer: 1 << 26 },
-  );
+  // systemd --user makes its temporary dir in /tmp, which need not be world-writable here:
+  // give it a private /tmp in its own mount namespace, with the unit dir bound at /mnt.
+  const script = 'mount --bind "$0" /mnt && mount -t tmpfs -o mode=1777 tmpfs /tmp && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$1" --test --user --unit="$2" --no-pager --log-target=console';
+  const run = spawnSync('unshare', ['-m', 'sh', '-c', script, dir, SYSTEMD, files[0].outPath], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: '/mnt/runtime', XDG_RUNTIME_DIR: '/mnt/runtime', SYSTEMD_UNIT_PATH: '/mnt:' },
+    maxBuffer: 1 << 26,
+  });
   assert.equal(run.status, 0, run.stderr);
   const block = run.stdout.split(`-> Unit ${files[0].outPath}:`)[1]?.split('\n\t-> Unit ')[0];
   assert.ok(block, `the dump has no unit ${files[0].outPath}`);
-  assert.ok(block.includes(`Fragment Path: ${path}`));
+  assert.ok(block.includes(`Fragment Path: /mnt/${files[0].outPath}`), `unit read from ${path}`);
   const line = /-> ExecStart:\n\t+Command Line: (.*)/.exec(block)?.[1];
   // the dump shows argv before $$ -> $ (done when the command runs)
   const argv = systemdWords(line, { shell: true }).map((w) => w.replace(/\$\$/g, '$'));
