@@ -47,7 +47,7 @@ export async function perform(a: Action): Promise<string | undefined> {
       return undefined;
     case 'unlink':
       await unlink(a.path).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
+        if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') throw e;
       });
       return undefined;
     case 'rename':

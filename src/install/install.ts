@@ -6,7 +6,6 @@ import type { NormalizedConfig } from '../config/types.js';
 import { generate, warnNodePath } from '../generate.js';
 import { octal, writeFileAtomic } from '../render/write.js';
 import { shQuoteAll } from '../render/sh.js';
-import type { TargetName } from '../targets/registry.js';
 import { describe, perform, type Action } from './actions.js';
 import { ENABLERS, PlanError } from './enablers.js';
 import { manifestPath, readManifest, replaceable, sha256, writeManifest, type Manifest } from './manifest.js';

@@ -1,7 +1,6 @@
 // initgen uninstall: stop, disable, and remove what install recorded; a second run
 // finds nothing and succeeds.
 import { readFile, rm, rmdir } from 'node:fs/promises';
-import { posix } from 'node:path';
 import type { NormalizedConfig } from '../config/types.js';
 import { generate } from '../generate.js';
 import { shQuoteAll } from '../render/sh.js';
