@@ -7,6 +7,8 @@ export const EXIT = {
   failure: 1,
   /** usage error or invalid config: nothing was written */
   usage: 2,
+  /** not privileged enough for the paths or tools an install needs */
+  privilege: 4,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -21,7 +21,7 @@ export function targetOption(value: unknown): TargetName | undefined {
   throw usageError(`Invalid \`--target\`: expected one of ${TARGET_NAMES.join(', ')}; got \`${String(value)}\``);
 }
 
-/** The privilege code (4) is not in the generator's EXIT table; it only arises here. */
+/** install/uninstall failures carry their own lines and one of the EXIT codes. */
 export function asCliError(err: unknown): unknown {
   if (err instanceof Error && err.name === 'InstallError') {
     const e = err as Error & { lines: string[]; code: number };
