@@ -2,9 +2,11 @@
 // daemon as its fd 1 and 2 so that everything it and its children write lands there.
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
+import { ServiceFailure } from './outcome.js';
 
 export function openLogForAppend(path: string): number {
   fs.mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  assertRoomFor(path);
   const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT;
   try {
     const fd = fs.openSync(path, flags | fs.constants.O_EXCL, 0o640);
@@ -14,6 +16,21 @@ export function openLogForAppend(path: string): number {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return fs.openSync(path, flags, 0o640);
   }
+}
+
+/**
+ * A daemon's console ignores write errors, so on a full disk it would run on and
+ * drop every line in silence: refuse to start instead, saying why.
+ */
+function assertRoomFor(path: string): void {
+  let free: number;
+  try {
+    const stats = fs.statfsSync(dirname(path));
+    free = process.geteuid?.() === 0 ? stats.bfree : stats.bavail; // root may use the reserved blocks
+  } catch {
+    return; // no statfs here: find out by writing
+  }
+  if (free === 0) throw new ServiceFailure('genericError', `cannot write log file ${path}: no space left on device`);
 }
 
 export function logSize(path: string): number {

@@ -2,7 +2,7 @@
 // detached daemon that `start` spawned (contract §4). Sets identity, then hands over to user code.
 import { ACTION_CODES } from '../lsb.js';
 import type { ResolvedOptions, RunContext } from './options.js';
-import { ServiceFailure } from './outcome.js';
+import { failed } from './outcome.js';
 import { publishPidfile, removePidfile } from './pidfile.js';
 import { dropPrivileges } from './privileges.js';
 import { notifySystemd, tellController, type ReadyMessage } from './readiness.js';
@@ -72,7 +72,8 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
     }
     dropPrivileges(options.user, options.group);
   } catch (error) {
-    const outcome = error instanceof ServiceFailure ? error.outcome : 'genericError';
+    // EACCES/EPERM (a pid directory this user may not write) is LSB 4, as in the controller
+    const { outcome } = failed(error);
     const message = (error as Error).message;
     log(options, message);
     if (mode.daemon) removePidfile(options.pidfile, process.pid);

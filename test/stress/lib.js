@@ -1,6 +1,6 @@
 // Shared by the stress tests: sizes scaled by STRESS_SCALE, the figures file that
 // report.js prints and docs/reliability.md quotes, and phase pauses (pause-hook.js).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { after } from 'node:test';
 import { chmodSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,4 +110,27 @@ export function childrenOf(pid) {
   } catch {
     return [];
   }
+}
+
+/**
+ * Run `action` with a pause at `phase`, deliver `signal` to the controller (to its
+ * whole process group when `group`, as a terminal's Ctrl-C does), let a paused
+ * daemon go on, and wait until the daemon has either published its pid file or died.
+ * Returns what was observed at the moment of the kill.
+ */
+export async function interruptAt({ script, env, box, action, phase, signal, group = false, waitFor }) {
+  const dir = pauseDir();
+  const controller = spawn(process.execPath, [script, action], { env: { ...env, ...pauseEnv(dir, phase) }, stdio: 'ignore', detached: true });
+  const exited = new Promise((resolve) => controller.once('exit', (code, sig) => resolve(sig ?? code)));
+  const paused = await waitFor(() => pausedAt(dir, phase), `${action} to reach ${phase}`);
+  const seen = { phase, signal, pidfileAtKill: existsSync(box.pidfile), daemonAtKill: paused !== controller.pid ? paused : undefined };
+  process.kill(group ? -controller.pid : controller.pid, signal);
+  seen.controllerEnded = await exited;
+  if (paused !== controller.pid) {
+    release(dir, phase);
+    const daemon = paused;
+    await waitFor(() => !isAlive(daemon) || existsSync(box.pidfile), 'the orphaned daemon to publish its pid file or die');
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return seen;
 }
