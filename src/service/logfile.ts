@@ -7,14 +7,34 @@ import { ServiceFailure } from './outcome.js';
 export function openLogForAppend(path: string): number {
   fs.mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
   assertRoomFor(path);
-  const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT;
+  const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | noFollowForRoot(path);
   try {
     const fd = fs.openSync(path, flags | fs.constants.O_EXCL, 0o640);
     fs.fchmodSync(fd, 0o640); // the umask must not make a new log file wider or narrower than documented
     return fd;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return fs.openSync(path, flags, 0o640);
+    try {
+      return fs.openSync(path, flags, 0o640);
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'ELOOP') throw again;
+      throw new ServiceFailure('insufficientPrivilege', `refusing to open log file ${path}: it is a symbolic link in a directory other users can write`);
+    }
+  }
+}
+
+/**
+ * Contract §2 for the log file: as root, in a directory another user can write (a
+ * service's own log directory often is), a symlink there may point anywhere: do not follow it.
+ */
+function noFollowForRoot(path: string): number {
+  if (process.geteuid?.() !== 0) return 0;
+  try {
+    const dir = fs.statSync(dirname(path));
+    const othersCanWrite = dir.uid !== 0 || (dir.mode & 0o002) !== 0 || ((dir.mode & 0o020) !== 0 && dir.gid !== 0);
+    return othersCanWrite ? fs.constants.O_NOFOLLOW : 0;
+  } catch {
+    return 0;
   }
 }
 

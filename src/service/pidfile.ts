@@ -113,6 +113,21 @@ export function assertSafeForRoot(path: string): void {
   }
 }
 
+/**
+ * Contract §2: as root, signal only a pid read from a file no other user could have
+ * written, or any user could make root's stop or reload signal a process of its choice.
+ */
+export function assertTrustedForRoot(path: string): void {
+  if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return;
+  const stat = fs.lstatSync(path);
+  if (stat.uid !== 0 || (stat.mode & 0o022) !== 0) {
+    throw new ServiceFailure(
+      'insufficientPrivilege',
+      `refusing to signal the process named in ${path}: the pid file is owned or writable by another user`,
+    );
+  }
+}
+
 /** Create the pid file's directory (0755) when missing. */
 export function ensureDirectory(path: string): void {
   fs.mkdirSync(dirname(path), { recursive: true, mode: 0o755 });

@@ -6,7 +6,7 @@ import { lastLines, logSize } from './logfile.js';
 import { acquireLock, type Lock } from './lock.js';
 import { resolveOptions, type ResolvedOptions, type ServiceOptions } from './options.js';
 import { failed, ServiceFailure, type ActionResult, type StatusResult } from './outcome.js';
-import { assertSafeForRoot, ensureDirectory, inspectPidfile, removePidfile, type PidfileState } from './pidfile.js';
+import { assertSafeForRoot, assertTrustedForRoot, ensureDirectory, inspectPidfile, removePidfile, type PidfileState } from './pidfile.js';
 import { spawnDaemon } from './detach.js';
 import { terminate } from './terminate.js';
 
@@ -104,6 +104,7 @@ export function createService(options: ServiceOptions, script: string = process.
       const note = state.kind === 'stale' ? ` (removed stale pid file: ${state.reason})` : '';
       return { outcome: 'success', message: `${o.name} is not running${note}` };
     }
+    assertTrustedForRoot(o.pidfile);
     const result = await terminate(state.pid, state.startTicks, o.stopTimeoutMs);
     if (result === 'permission') throw new ServiceFailure('insufficientPrivilege', `not allowed to signal ${o.name} (pid ${state.pid})`);
     if (result === 'survived') throw new ServiceFailure('genericError', `${o.name} (pid ${state.pid}) is still alive after SIGKILL`);
@@ -136,6 +137,7 @@ export function createService(options: ServiceOptions, script: string = process.
       if (state.kind === 'unreadable') return failed(unreadable(state.reason));
       if (state.kind !== 'running') return { outcome: 'notRunning', error: `${o.name} is not running` };
       try {
+        assertTrustedForRoot(o.pidfile);
         process.kill(state.pid, 'SIGHUP');
       } catch (error) {
         return failed(error);
