@@ -1,0 +1,14 @@
+// The benchmarked service: examples/hello's HTTP server under init.simple().
+// node:http is imported inside run() so that status/stop/start pay only for initgen.
+import init from 'initgen';
+
+init.simple({
+  name: 'benchapp',
+  pidfile: '/var/run/benchapp.pid',
+  logfile: '/var/log/benchapp.log',
+  async run() {
+    const { createServer } = await import('node:http');
+    const port = Number(process.env.PORT ?? 5000);
+    createServer((req, res) => res.end('hello\n')).listen(port, '127.0.0.1');
+  },
+});

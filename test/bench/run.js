@@ -1,0 +1,227 @@
+// `npm run bench`: what monitoring (status every few seconds) and packaging
+// (initgen in every build) pay, as medians of whole processes, each set against
+// a baseline measured in the same run. Prints one table; a figure that misses
+// its budget prints `over budget` and the exit code is 1. Not a test: timings
+// are never asserted by `npm test`.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASE_ENV, alive, freePort, killOwned, launch, listening, median, own, parallel, readPid, rssMiB, sample, timed, title, waitFor } from './measure.js';
+
+const REPS = Number(process.env.BENCH_REPS ?? 20);
+const PARALLEL = 100;
+const RENDER_CONFIGS = 1000;
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const NODE = process.execPath;
+const APP = here('./app.js');
+const PLAIN = here('./plain.js');
+const LSB = here('./sysv-baseline.sh');
+const CLI = here('../../bin/initgen.js');
+const EXAMPLE = here('../../examples/hello/initgen.json');
+const NAME = 'benchapp';
+
+const work = mkdtempSync(join(tmpdir(), 'initgen-bench-'));
+const path = (...p) => join(work, ...p);
+const baseEnv = BASE_ENV;
+const appEnv = (pidfile, extra = {}) => ({ ...baseEnv, INITGEN_PIDFILE: pidfile, INITGEN_LOGFILE: path('log', 'app.log'), ...extra });
+const lsbEnv = (pidfile, extra = {}) => ({ ...baseEnv, BENCH_NODE: NODE, BENCH_SCRIPT: APP, BENCH_PIDFILE: pidfile, BENCH_LOGFILE: path('log', 'lsb.log'), ...extra });
+const bare = () => timed(NODE, ['-e', '0']);
+const rows = [];
+let failed = false;
+
+function row(figure, value, baseline, budget) {
+  rows.push({ figure, value, baseline, budget });
+}
+
+/** The generated SysV script for a service whose pid file is `pidfile`. */
+async function sysvScript(file, pidfile) {
+  const { validateConfig } = await import('../../dist/config/validate.js');
+  const { normalize } = await import('../../dist/config/normalize.js');
+  const { generate } = await import('../../dist/generate.js');
+  const raw = { name: NAME, script: APP, node: NODE, pidfile, logfile: path('log', 'app.log') };
+  const [script] = await generate(normalize(await validateConfig(raw, 'bench.json')), 'sysv', () => {});
+  writeFileSync(file, script.content);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+function expectRunning(pidfile) {
+  const pid = readPid(pidfile);
+  if (!pid || !alive(pid) || title(pid) !== NAME) throw new Error(`pid file ${pidfile} does not name a live ${NAME}`);
+  return pid;
+}
+
+async function statusFigures() {
+  const running = path('run', 'app.pid');
+  const stopped = path('none', 'app.pid');
+  const lsbRunning = path('run', 'lsb.pid');
+  timed(NODE, [APP, 'start'], { env: appEnv(running, { PORT: String(await freePort()) }) });
+  own(expectRunning(running));
+  timed('sh', [LSB, 'start'], { env: lsbEnv(lsbRunning, { PORT: String(await freePort()) }) });
+  await waitFor('the baseline daemon', () => alive(readPid(lsbRunning)) && title(readPid(lsbRunning)) === NAME);
+  own(readPid(lsbRunning));
+  const genRunning = await sysvScript(path('sysv-running'), running);
+  const genStopped = await sysvScript(path('sysv-stopped'), stopped);
+  const m = await sample(REPS, {
+    bare,
+    nodeRunning: () => timed(NODE, [APP, 'status'], { env: appEnv(running) }),
+    nodeStopped: () => timed(NODE, [APP, 'status'], { env: appEnv(stopped), expect: [3] }),
+    sysvRunning: () => timed('sh', [genRunning, 'status']),
+    sysvStopped: () => timed('sh', [genStopped, 'status'], { expect: [3] }),
+    lsbRunning: () => timed('sh', [LSB, 'status'], { env: lsbEnv(lsbRunning) }),
+    lsbStopped: () => timed('sh', [LSB, 'status'], { env: lsbEnv(stopped), expect: [3] }),
+  });
+  const bareNode = ['bare `node -e 0`', m.bare];
+  row('`node app.js status`, running', m.nodeRunning, bareNode, { times: 1.1 });
+  row('`node app.js status`, stopped', m.nodeStopped, bareNode, { times: 1.1 });
+  row('start-stop-daemon script `status`, running', m.lsbRunning, bareNode, {});
+  row('start-stop-daemon script `status`, stopped', m.lsbStopped, bareNode, {});
+  row('generated SysV `status`, running', m.sysvRunning, ['start-stop-daemon script', m.lsbRunning], { times: 1.5 });
+  row('generated SysV `status`, stopped', m.sysvStopped, ['start-stop-daemon script', m.lsbStopped], { times: 1.5 });
+  row('generated SysV `status`, running', m.sysvRunning, ['`node app.js status`', m.nodeRunning], { times: 0.1 });
+  row('generated SysV `status`, stopped', m.sysvStopped, ['`node app.js status`', m.nodeStopped], { times: 0.1 });
+  return { running, lsbRunning };
+}
+
+async function lifecycleFigures() {
+  const pidfile = path('cycle', 'app.pid');
+  const lsbPidfile = path('cycle', 'lsb.pid');
+  const m = await sample(REPS, {
+    bare,
+    async initgen() {
+      const env = appEnv(pidfile, { PORT: String(await freePort()) });
+      const start = timed(NODE, [APP, 'start'], { env });
+      const pid = own(expectRunning(pidfile)); // `start` returned: the pid file must already name it
+      await listening(Number(env.PORT));
+      const rss = rssMiB(pid);
+      const stop = timed(NODE, [APP, 'stop'], { env });
+      if (alive(pid)) throw new Error('`stop` returned while the daemon is alive');
+      await killOwned(pid);
+      return { start, stop, rss };
+    },
+    async lsb() {
+      const env = lsbEnv(lsbPidfile, { PORT: String(await freePort()) });
+      const t0 = process.hrtime.bigint();
+      timed('sh', [LSB, 'start'], { env });
+      await waitFor('the baseline daemon', () => alive(readPid(lsbPidfile)) && title(readPid(lsbPidfile)) === NAME);
+      const start = Number(process.hrtime.bigint() - t0) / 1e6;
+      const pid = own(readPid(lsbPidfile));
+      await listening(Number(env.PORT));
+      const stop = timed('sh', [LSB, 'stop'], { env });
+      await killOwned(pid);
+      return { lsbStart: start, lsbStop: stop };
+    },
+    async plain() {
+      const port = await freePort();
+      const pid = launch(NODE, [PLAIN], { ...baseEnv, PORT: String(port) });
+      await listening(port);
+      const rss = rssMiB(pid);
+      await killOwned(pid);
+      return { plainRss: rss };
+    },
+  });
+  const bareNode = ['bare `node -e 0`', m.bare];
+  row('`node app.js start` (until the pid file names it)', m.start, bareNode, { times: 2, plus: 30 });
+  row('`node app.js stop` (daemon exits at once on SIGTERM)', m.stop, bareNode, { times: 1, plus: 30 });
+  row('start-stop-daemon script `start`', m.lsbStart, bareNode, {});
+  row('start-stop-daemon script `stop`', m.lsbStop, bareNode, {});
+  row('RSS of the daemon (MiB)', m.rss, ['same program without initgen', m.plainRss], { times: 1, plus: 5, unit: 'MiB' });
+}
+
+async function generatorFigures() {
+  const out = path('out');
+  const m = await sample(REPS, {
+    bare,
+    all: () => timed(NODE, [CLI, '--target', 'all', '--config', EXAMPLE, '--out', out]),
+  });
+  row('`initgen --target all` for examples/hello', m.all, ['bare `node -e 0`', m.bare], { times: 3 });
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const r = spawnSync(NODE, [here('./render-many.js'), String(RENDER_CONFIGS)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`render-many failed: ${r.stderr}`);
+    runs.push(JSON.parse(r.stdout));
+  }
+  const perFile = median(runs.map((r) => r.ms / r.files));
+  row(`rendering ${RENDER_CONFIGS} configs × all targets (${runs[0].files} files), one process`, perFile, null, { unit: 'ms/file' });
+}
+
+async function parallelFigures({ running }) {
+  const pid = readPid(running);
+  const copies = [];
+  const scripts = [];
+  mkdirSync(path('many'), { recursive: true });
+  for (let i = 0; i < PARALLEL; i++) {
+    // Written after the daemon started, so each copy passes the start-time check: 100 running services, one process.
+    const pidfile = path('many', `svc${i}.pid`);
+    writeFileSync(pidfile, `${pid}\n`);
+    copies.push(pidfile);
+    scripts.push(await sysvScript(path('many', `svc${i}.sh`), pidfile));
+  }
+  const jobs = (make) => copies.map((pidfile, i) => make(pidfile, i));
+  const m = await sample(REPS, {
+    bare: () => parallel(jobs(() => ({ command: NODE, args: ['-e', '0'] }))),
+    node: () => parallel(jobs((pidfile) => ({ command: NODE, args: [APP, 'status'], env: appEnv(pidfile) }))),
+    sysv: () => parallel(jobs((_, i) => ({ command: 'sh', args: [scripts[i], 'status'] }))),
+    lsb: () => parallel(jobs((pidfile) => ({ command: 'sh', args: [LSB, 'status'], env: lsbEnv(pidfile) }))),
+  });
+  const base = [`${PARALLEL} × bare node`, m.bare];
+  row(`\`node app.js status\` × ${PARALLEL} in parallel (total)`, m.node, base, { perCall: PARALLEL });
+  row(`generated SysV \`status\` × ${PARALLEL} in parallel (total)`, m.sysv, [`${PARALLEL} × start-stop-daemon script`, m.lsb], { perCall: PARALLEL });
+}
+
+function budgetOf({ times, plus = 0, unit = 'ms' }, baseline) {
+  if (times === undefined || !baseline) return undefined;
+  const limit = times * baseline[1] + plus;
+  const words = `${times === 1 ? 'baseline' : `${times} ×`}${plus ? ` + ${plus} ${unit}` : ''}`;
+  return { limit, words: `≤ ${words} (${limit.toFixed(1)})` };
+}
+
+function printTable() {
+  const lines = rows.map(({ figure, value, baseline, budget }) => {
+    const unit = budget.unit ?? 'ms';
+    const limit = budgetOf(budget, baseline);
+    const over = limit !== undefined && !(value <= limit.limit);
+    if (over) failed = true;
+    const shown = `${value.toFixed(unit === 'ms/file' ? 3 : 1)} ${unit}${budget.perCall ? ` (${(value / budget.perCall).toFixed(1)}/call)` : ''}`;
+    return [
+      figure,
+      shown,
+      baseline ? `${baseline[0]}: ${baseline[1].toFixed(1)}` : '-',
+      baseline ? `${(value / baseline[1]).toFixed(2)} ×` : '-',
+      limit?.words ?? 'report',
+      limit === undefined ? '' : over ? 'over budget' : 'ok',
+    ];
+  });
+  const header = ['figure', 'median', 'baseline', 'ratio', 'budget', 'result'];
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  for (const l of [header, widths.map((w) => '-'.repeat(w)), ...lines]) {
+    console.log(`| ${l.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
+  }
+}
+
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+console.log(`initgen bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${REPS} repetitions per figure`);
+console.log(`load average at start: ${load()}`);
+if (REPS < 20) console.log(`note: fewer than 20 repetitions (BENCH_REPS=${REPS}): figures are indicative only`);
+let code = 0;
+try {
+  const services = await statusFigures();
+  await lifecycleFigures();
+  await generatorFigures();
+  await parallelFigures(services);
+} catch (error) {
+  console.error(`bench failed: ${error.stack ?? error}`);
+  code = 1;
+} finally {
+  for (const pidfile of [path('run', 'app.pid'), path('run', 'lsb.pid')]) {
+    const pid = readPid(pidfile);
+    if (pid) await killOwned(pid);
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+printTable();
+console.log(`load average at end: ${load()}`);
+if (failed) console.log('over budget: at least one figure missed its budget (see the table)');
+process.exit(failed || code ? 1 : 0);
