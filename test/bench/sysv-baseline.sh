@@ -17,6 +17,7 @@ PIDFILE=${BENCH_PIDFILE:?}
 LOGFILE=${BENCH_LOGFILE:-/dev/null}
 
 [ -x "$DAEMON" ] || exit 5
+# shellcheck source=/dev/null # the distribution's file, not ours to check
 . /lib/lsb/init-functions
 
 case "$1" in
