@@ -55,6 +55,9 @@ const KNOWN = new Set([
   'cwd', 'umask', 'stopTimeout', 'startTimeout', 'readiness',
 ]);
 
+/** Set by `start` in the environment of the daemon it spawns. */
+export const DAEMON_ENV = 'INITGEN_DAEMON';
+
 /** Environment variables a generated wrapper sets, so one config file drives both. */
 const ENV_OVERRIDES = {
   INITGEN_PIDFILE: 'pidfile',

@@ -1,6 +1,6 @@
 // Pid files (contract §2): read without trusting, trust only a live process that
 // is this service, publish atomically and exclusively, refuse unsafe places as root.
-import * as fs from 'node:fs';
+import { fs } from './builtins.js';
 import { basename, dirname, join } from 'node:path';
 import { HAS_PROC, isDead, pidMax, readCmdline, readProc } from './proc.js';
 import { ServiceFailure } from './outcome.js';

@@ -1,6 +1,8 @@
 // What the kernel says about a pid, read from /proc (Linux). Used to decide
 // whether a pid file still names this service (contract §2).
-import { readFileSync } from 'node:fs';
+import { fs } from './builtins.js';
+
+const { readFileSync } = fs;
 
 /** Linux exposes start times in USER_HZ, fixed at 100 on every mainstream architecture. */
 const USER_HZ = 100;

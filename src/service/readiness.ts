@@ -1,11 +1,11 @@
 // How a started process tells whoever waits for it that it is ready: the
 // controlling `start` through a pipe on fd 3, or systemd through systemd-notify.
-import { spawn } from 'node:child_process';
 import { closeSync, writeSync } from 'node:fs';
+import { DAEMON_ENV } from './options.js';
 
 /** fd of the pipe `start` reads, in the daemon it spawned */
 export const READY_FD = 3;
-export const DAEMON_ENV = 'INITGEN_DAEMON';
+export { DAEMON_ENV };
 
 export type ReadyMessage =
   | { kind: 'ready' }
@@ -42,8 +42,9 @@ export function tellController(message: ReadyMessage): void {
 }
 
 /** Type=notify under systemd: sd_notify needs a datagram socket Node lacks, so systemd-notify sends it. */
-export function notifySystemd(): void {
+export async function notifySystemd(): Promise<void> {
   if (!process.env.NOTIFY_SOCKET) return;
+  const { spawn } = await import('node:child_process');
   const child = spawn('systemd-notify', ['--ready', `--pid=${process.pid}`], { stdio: 'ignore' });
   child.on('error', () => {});
   child.unref();

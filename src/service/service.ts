@@ -1,14 +1,11 @@
 // createService(): every LSB action as an async method resolving to a named
 // outcome. Nothing here exits the process or prints; simple.ts does that.
-import * as fs from 'node:fs';
 import { dirname } from 'node:path';
-import { lastLines, logSize } from './logfile.js';
-import { acquireLock, type Lock } from './lock.js';
+import { fs } from './builtins.js';
+import type { Lock } from './lock.js';
 import { resolveOptions, type ResolvedOptions, type ServiceOptions } from './options.js';
 import { failed, ServiceFailure, type ActionResult, type StatusResult } from './outcome.js';
 import { assertSafeForRoot, assertTrustedForRoot, ensureDirectory, inspectPidfile, removePidfile, type PidfileState } from './pidfile.js';
-import { spawnDaemon } from './detach.js';
-import { terminate } from './terminate.js';
 
 const FAILURE_LOG_LINES = 20;
 
@@ -37,6 +34,8 @@ export function createService(options: ServiceOptions, script: string = process.
   async function locked(action: () => Promise<ActionResult>): Promise<ActionResult> {
     let lock: Lock | undefined;
     try {
+      // loaded here, not at the top: `status` must not pay for sockets, crypto or child processes
+      const { acquireLock } = await import('./lock.js');
       lock = await acquireLock(o.pidfile, lockTimeout);
       return await action();
     } catch (error) {
@@ -70,6 +69,11 @@ export function createService(options: ServiceOptions, script: string = process.
     if (o.user !== undefined || o.group !== undefined) {
       if (process.geteuid?.() !== 0) throw new ServiceFailure('insufficientPrivilege', 'the `user`/`group` options need root');
     }
+    const [{ spawnDaemon }, { terminate }, { lastLines, logSize }] = await Promise.all([
+      import('./detach.js'),
+      import('./terminate.js'),
+      import('./logfile.js'),
+    ]);
     const logOffset = logSize(o.logfile);
     const spawned = await spawnDaemon({ script, args, logfile: o.logfile, startTimeoutMs: o.startTimeoutMs });
     if (spawned.kind === 'ready') {
@@ -105,6 +109,7 @@ export function createService(options: ServiceOptions, script: string = process.
       return { outcome: 'success', message: `${o.name} is not running${note}` };
     }
     assertTrustedForRoot(o.pidfile);
+    const { terminate } = await import('./terminate.js');
     const result = await terminate(state.pid, state.startTicks, o.stopTimeoutMs);
     if (result === 'permission') throw new ServiceFailure('insufficientPrivilege', `not allowed to signal ${o.name} (pid ${state.pid})`);
     if (result === 'survived') throw new ServiceFailure('genericError', `${o.name} (pid ${state.pid}) is still alive after SIGKILL`);

@@ -1,11 +1,9 @@
 // init.simple(): the command line of a service program. Parses the action,
 // runs it, prints, and turns the named outcome into the LSB exit code (contract §1).
-import { parseArgs } from 'node:util';
 import { ACTION_CODES, STATUS_CODES, isAction, usageLine, type Action } from '../lsb.js';
-import { resolveOptions, type ServiceOptions } from './options.js';
+import { fs, util } from './builtins.js';
+import { DAEMON_ENV, resolveOptions, type ServiceOptions } from './options.js';
 import { failed, type ActionResult } from './outcome.js';
-import { DAEMON_ENV } from './readiness.js';
-import { runService } from './run.js';
 import { createService, type Service } from './service.js';
 
 /** Actions that may carry `-- ARGS...` for the program. */
@@ -22,7 +20,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (!isAction(word)) return { usage: `unknown action \`${word}\`` };
   if (word === 'logs') {
     try {
-      const { values } = parseArgs({
+      const { values } = util.parseArgs({
         args: rest as string[],
         options: { lines: { type: 'string', short: 'n' }, follow: { type: 'boolean', short: 'f' } },
         strict: true,
@@ -39,9 +37,19 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   return { usage: `unexpected argument \`${rest[0]}\` after \`${word}\`` };
 }
 
+/** Write straight to fd 1/2: process.stdout on a pipe would load the stream and socket machinery. */
+function say(fd: 1 | 2, text: string | undefined): void {
+  if (!text) return;
+  try {
+    fs.writeSync(fd, `${text}\n`);
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(`${text}\n`);
+  }
+}
+
 function finish(result: ActionResult): never {
-  if (result.message) process.stdout.write(`${result.message}\n`);
-  if (result.error) process.stderr.write(`${result.error}\n`);
+  say(1, result.message);
+  say(2, result.error);
   process.exit(ACTION_CODES[result.outcome]);
 }
 
@@ -70,7 +78,7 @@ export function simple(options: ServiceOptions): void {
     delete process.env[DAEMON_ENV];
     const resolved = resolveOptions(options);
     const parsed = parseCommandLine(argv);
-    void runService(resolved, 'args' in parsed ? parsed.args : [], { daemon: true });
+    void import('./run.js').then(({ runService }) => runService(resolved, 'args' in parsed ? parsed.args : [], { daemon: true }));
     return;
   }
   let service: Service;
@@ -86,8 +94,8 @@ export function simple(options: ServiceOptions): void {
   }
   if (parsed.action === 'status') {
     const result = service.status();
-    if (result.message) process.stdout.write(`${result.message}\n`);
-    if (result.error) process.stderr.write(`${result.error}\n`);
+    say(1, result.message);
+    say(2, result.error);
     process.exit(STATUS_CODES[result.outcome]);
   }
   if (parsed.action === 'logs') {
@@ -98,7 +106,9 @@ export function simple(options: ServiceOptions): void {
     return;
   }
   if (parsed.action === 'run') {
-    runService(service.options, parsed.args, { daemon: false }).catch((error: unknown) => finish(failed(error)));
+    import('./run.js')
+      .then(({ runService }) => runService(service.options, parsed.args, { daemon: false }))
+      .catch((error: unknown) => finish(failed(error)));
     return;
   }
   act(service, parsed.action, parsed.args).then(finish, (error: unknown) =>
