@@ -1,0 +1,70 @@
+// `status` is what monitoring runs every few seconds, and what the SysV script's
+// status mirrors (contract §1): it must not pay for the generator's or `logs`'
+// dependencies. Every module the program resolves is recorded by a loader hook.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { daemonsOf } from '../helpers/daemons.js';
+import { FIXTURE, killHard, makeSandbox, runAction, waitFor } from '../helpers/service.js';
+
+const TRACER = fileURLToPath(new URL('../fixtures/trace-imports.js', import.meta.url));
+const HEAVY = ['yargs', 'ajv', 'mustache', 'yaml', 'tail', 'daemonize2', 'plist'];
+const boxes = [];
+const children = [];
+after(() => {
+  children.forEach(killHard);
+  for (const box of boxes) {
+    daemonsOf(box).forEach(killHard);
+    box.remove();
+  }
+});
+
+function sandbox() {
+  const box = makeSandbox('initgen-weight-');
+  boxes.push(box);
+  return box;
+}
+
+function traceOf(box) {
+  const file = join(box.dir, 'trace');
+  return {
+    env: box.env({ TRACE_IMPORTS_FILE: file }),
+    read: () => (existsSync(file) ? readFileSync(file, 'utf8') : ''),
+  };
+}
+
+/** Packages of HEAVY that the trace shows loaded from a node_modules folder. */
+function heavyIn(trace) {
+  return HEAVY.filter((name) => trace.includes(`/node_modules/${name}/`));
+}
+
+for (const state of ['stopped', 'running']) {
+  test(`status (${state}) loads none of ${HEAVY.join(', ')}`, async () => {
+    const box = sandbox();
+    if (state === 'running') assert.equal((await runAction(['start'], { env: box.env() })).code, 0);
+    const trace = traceOf(box);
+    const r = spawnSync(process.execPath, ['--import', TRACER, FIXTURE, 'status'], { env: trace.env, encoding: 'utf8' });
+    assert.equal(r.status, state === 'running' ? 0 : 3, r.stderr);
+    const loaded = trace.read();
+    assert.match(loaded, /\/dist\/service\//, 'the tracer saw the library load');
+    assert.deepEqual(heavyIn(loaded), [], loaded);
+    if (state === 'running') assert.equal((await runAction(['stop'], { env: box.env() })).code, 0);
+  });
+}
+
+test('the tracer catches a heavy load: logs -f loads tail', async () => {
+  const box = sandbox();
+  mkdirSync(dirname(box.logfile), { recursive: true });
+  writeFileSync(box.logfile, 'a line\n');
+  const trace = traceOf(box);
+  const child = spawn(process.execPath, ['--import', TRACER, FIXTURE, 'logs', '-f'], { env: trace.env, stdio: 'ignore' });
+  children.push(child.pid);
+  try {
+    await waitFor(() => heavyIn(trace.read()).includes('tail'), '`logs -f` to load tail');
+  } finally {
+    killHard(child.pid);
+  }
+});
