@@ -99,9 +99,9 @@ export function simple(options: ServiceOptions): void {
     process.exit(STATUS_CODES[result.outcome]);
   }
   if (parsed.action === 'logs') {
-    void import('./logs.js').then(async ({ printLastLines, follow }) => {
-      printLastLines(service.options.logfile, parsed.lines);
-      if (parsed.follow) await follow(service.options.logfile);
+    void import('./logs.js').then(({ printLastLines, follow }) => {
+      const end = printLastLines(service.options.logfile, parsed.lines);
+      if (parsed.follow) return follow(service.options.logfile, end);
     });
     return;
   }
