@@ -1,6 +1,6 @@
 // The log file (contract §3): opened for append, created 0640, handed to the
 // daemon as its fd 1 and 2 so that everything it and its children write lands there.
-import * as fs from 'node:fs';
+import { fs } from './builtins.js';
 import { dirname } from 'node:path';
 import { ServiceFailure } from './outcome.js';
 
@@ -62,19 +62,19 @@ export function logSize(path: string): number {
 }
 
 /**
- * The last `count` lines of a file (after byte `from`), read backwards in blocks
- * so a large log costs little.
+ * The last `count` lines of a file (after byte `from`) and the size they end at,
+ * read backwards in blocks so a large log costs little.
  */
-export function lastLines(path: string, count: number, from = 0): string[] {
-  if (count <= 0) return [];
+export function lastLines(path: string, count: number, from = 0): { lines: string[]; end: number } {
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
   } catch {
-    return [];
+    return { lines: [], end: 0 };
   }
   try {
     const size = fs.fstatSync(fd).size;
+    if (count <= 0) return { lines: [], end: size };
     const block = 64 * 1024;
     let position = size;
     let text = '';
@@ -89,7 +89,7 @@ export function lastLines(path: string, count: number, from = 0): string[] {
     }
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
-    return lines.slice(-count);
+    return { lines: lines.slice(-count), end: size };
   } finally {
     fs.closeSync(fd);
   }

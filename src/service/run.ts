@@ -61,7 +61,7 @@ function becomeTheService(options: ResolvedOptions, daemon: boolean): void {
 export async function runService(options: ResolvedOptions, args: string[], mode: RunMode): Promise<void> {
   const report = (message: ReadyMessage): void => {
     if (mode.daemon) tellController(message);
-    else if (message.kind === 'ready') notifySystemd();
+    else if (message.kind === 'ready') void notifySystemd();
   };
   try {
     becomeTheService(options, mode.daemon);
