@@ -106,6 +106,8 @@ export const target: Target = {
       nameQ: shQuote(config.name),
       nodeQ: shQuote(config.node),
       scriptQ: shQuote(config.script),
+      nameHex: hexBytes(config.name),
+      scriptHex: hexBytes(config.script),
       pidfileQ: shQuote(config.pidfile),
       lockfileQ: shQuote(config.lockfile ?? ''),
       overrideNames: OVERRIDES.join(' '),
@@ -122,6 +124,11 @@ export const target: Target = {
     return [{ installPath: `etc/init.d/${config.name}`, outPath: config.name, mode: 0o755, content }];
   },
 };
+
+/** UTF-8 bytes as `od -An -tx1` prints them ("2f 6f 70 74"), so status can compare argv without a NUL-aware tool. */
+function hexBytes(text: string): string {
+  return [...Buffer.from(text, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}
 
 function unique(words: string[]): string[] {
   return [...new Set(words)];
