@@ -20,14 +20,36 @@ type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null 
 type AjvClass = new (options: object) => { compile(schema: object): Validator };
 let compiled: Validator | undefined;
 
-async function validator(): Promise<Validator> {
-  if (compiled) return compiled;
+/** The build's standalone validator must be compiled exactly as the fallback below. */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false } as const;
+
+/** What a standalone validator was built from: one built from another schema is not used. */
+export function schemaKey(): string {
+  return JSON.stringify([AJV_OPTIONS, configSchema]);
+}
+
+export async function loadAjv(): Promise<AjvClass> {
   const mod = await import('ajv');
   // ajv is CommonJS: its class is module.exports and also module.exports.default
   const exported = mod.default as unknown as AjvClass & { default?: AjvClass };
-  const Ajv = exported.default ?? exported;
-  compiled = new Ajv({ allErrors: true, verbose: true, strict: false }).compile(configSchema);
+  return exported.default ?? exported;
+}
+
+async function validator(): Promise<Validator> {
+  compiled ??= (await prebuilt()) ?? new (await loadAjv())(AJV_OPTIONS).compile(configSchema);
   return compiled;
+}
+
+/** `npm run build` writes it (build-validator.ts); a bare tsc build has none: ajv compiles then. */
+async function prebuilt(): Promise<Validator | undefined> {
+  const file = './schema-validator.js';
+  try {
+    const mod = (await import(file)) as { validate: Validator; key: string };
+    return mod.key === schemaKey() ? mod.validate : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes(file.slice(2))) return undefined;
+    throw error;
+  }
 }
 
 /** Every problem in `data`, one line each; empty when the config is valid. */

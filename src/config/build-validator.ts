@@ -1,0 +1,23 @@
+// Build step (`npm run build` runs it after tsc): compile the config schema once into
+// ajv's standalone code, dist/config/schema-validator.js, so that initgen neither loads
+// ajv nor compiles the schema on every run. Generated output: never committed.
+import { writeFileSync } from 'node:fs';
+import { AJV_OPTIONS, loadAjv, schemaKey } from './validate.js';
+import { configSchema } from './schema.js';
+
+const Ajv = await loadAjv();
+const mod = (await import('ajv/dist/standalone/index.js')) as unknown as { default: (ajv: object, validate: object) => string };
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+const code = mod.default(ajv, ajv.compile(configSchema));
+
+// ajv's ESM output still require()s its runtime helpers (ucs2length for minLength): import them
+const imports: string[] = [];
+const body = code.replace(/require\("(ajv\/dist\/runtime\/[\w-]+)"\)/g, (_, path: string) => {
+  imports.push(`import runtime${imports.length} from "${path}.js";`);
+  return `runtime${imports.length - 1}`;
+});
+if (/\brequire\(/.test(body)) throw new Error('build-validator: ajv standalone code requires a module this script does not import');
+
+const out = new URL('./schema-validator.js', import.meta.url);
+const key = `export const key = ${JSON.stringify(schemaKey())};`;
+writeFileSync(out, `// Written by npm run build (src/config/build-validator.ts) from src/config/schema.ts; do not edit.\n${imports.join('\n')}\n${body}\n${key}\n`);
