@@ -8,7 +8,8 @@ export async function main(args?: string[]): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;
   try {
     const { default: yargs } = await import('yargs');
-    const argv = args ?? (await import('yargs/helpers')).hideBin(process.argv);
+    // what yargs/helpers' hideBin returns under node, without loading that module on every run
+    const argv = args ?? process.argv.slice(2);
     let cli = yargs(argv)
       .scriptName('initgen')
       .version(version())
