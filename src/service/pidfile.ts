@@ -2,7 +2,7 @@
 // is this service, publish atomically and exclusively, refuse unsafe places as root.
 import { fs } from './builtins.js';
 import { basename, dirname, join } from 'node:path';
-import { HAS_PROC, isDead, pidMax, readCmdline, readProc } from './proc.js';
+import { existsBySignal, HAS_PROC, isDead, pidMax, readCmdline, readProc } from './proc.js';
 import { ServiceFailure } from './outcome.js';
 
 export type PidfileState =
@@ -59,16 +59,6 @@ function readSmallRegularFile(path: string): { text: string; mtimeMs: number } |
 function isThisService(pid: number, identity: Identity): boolean {
   const argv = readCmdline(pid);
   return argv[0] === identity.name || argv.includes(identity.script);
-}
-
-/** Signal-free check: 0 to the kernel, for systems without /proc. */
-function existsBySignal(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function inspectPidfile(path: string, identity: Identity): PidfileState {

@@ -65,6 +65,16 @@ export function readCmdline(pid: number): string[] {
   }
 }
 
+/** Without /proc: signal 0 asks the kernel whether the pid exists (EPERM: it does, not ours). */
+export function existsBySignal(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Dead includes zombies: PID 1 in a container may reap late, and kill(pid, 0) succeeds on a zombie. */
 export function isDead(info: ProcInfo | null): boolean {
   return info === null || info.state === 'Z' || info.state === 'X';

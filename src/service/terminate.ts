@@ -3,19 +3,10 @@
 // timeout, then wait a little more. Children left in the group are held to the same deadline.
 import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HAS_PROC, isDead, readProc } from './proc.js';
+import { existsBySignal, HAS_PROC, isDead, readProc } from './proc.js';
 
 export type TerminateResult = 'gone' | 'permission' | 'survived';
 const KILL_GRACE_MS = 5000;
-
-function existsBySignal(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function isGone(pid: number, startTicks: number | undefined): boolean {
   if (!HAS_PROC) return !existsBySignal(pid);

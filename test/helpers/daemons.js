@@ -2,7 +2,8 @@
 // the library says: the process title (contract §4) and the environment it was
 // started with, which holds the sandbox's own pid file path.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { procState } from './service.js';
+import { after } from 'node:test';
+import { isAlive, killHard, makeSandbox, procState } from './service.js';
 
 function readNulList(path) {
   try {
@@ -23,6 +24,41 @@ export function daemonsOf(box, name = 'fixture') {
       if (state === undefined || state === 'Z' || state === 'X') return false;
       return readNulList(`/proc/${pid}/cmdline`)[0] === name && readNulList(`/proc/${pid}/environ`).includes(marker);
     });
+}
+
+/**
+ * A sandbox maker for one test file: after its tests, the daemons found in each
+ * sandbox and the extra pids registered with `track` are killed, and the sandboxes removed.
+ */
+export function sandboxes(prefix) {
+  const boxes = [];
+  const pids = [];
+  after(() => {
+    pids.forEach(killHard);
+    for (const box of boxes) {
+      daemonsOf(box).forEach(killHard);
+      box.remove();
+    }
+  });
+  const make = () => {
+    const box = makeSandbox(prefix);
+    boxes.push(box);
+    return box;
+  };
+  make.track = (pid) => pids.push(pid);
+  return make;
+}
+
+/** Every live process whose environment holds `marker` (NAME=VALUE): ours to end. */
+export function processesWith(marker) {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && isAlive(pid) && readNulList(`/proc/${pid}/environ`).includes(marker));
+}
+
+export function killAllWith(marker) {
+  for (const pid of processesWith(marker)) killHard(pid);
 }
 
 /** Fields of /proc/PID/stat after the command name (field 3 is index 0). */

@@ -2,23 +2,11 @@
 // exactly one daemon; the loser exits 0 reporting the winner's pid".
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { after, test } from 'node:test';
-import { daemonsOf } from '../helpers/daemons.js';
-import { isAlive, killHard, makeSandbox, runAction } from '../helpers/service.js';
+import { test } from 'node:test';
+import { daemonsOf, sandboxes } from '../helpers/daemons.js';
+import { isAlive, runAction } from '../helpers/service.js';
 
-const boxes = [];
-after(() => {
-  for (const box of boxes) {
-    daemonsOf(box).forEach(killHard);
-    box.remove();
-  }
-});
-
-function sandbox() {
-  const box = makeSandbox('initgen-concurrency-');
-  boxes.push(box);
-  return box;
-}
+const sandbox = sandboxes('initgen-concurrency-');
 
 const reportedPid = (stdout) => Number(/\(pid (\d+)\)/.exec(stdout)?.[1]);
 

@@ -4,25 +4,11 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonsOf, procLink, procStatus, statFields } from '../helpers/daemons.js';
-import { FIXTURE, isAlive, killHard, makeSandbox, runAction, waitFor } from '../helpers/service.js';
+import { test } from 'node:test';
+import { procLink, procStatus, sandboxes, statFields } from '../helpers/daemons.js';
+import { FIXTURE, isAlive, runAction, waitFor } from '../helpers/service.js';
 
-const boxes = [];
-const children = [];
-after(() => {
-  children.forEach(killHard);
-  for (const box of boxes) {
-    daemonsOf(box).forEach(killHard);
-    box.remove();
-  }
-});
-
-function sandbox() {
-  const box = makeSandbox('initgen-detach-');
-  boxes.push(box);
-  return box;
-}
+const sandbox = sandboxes('initgen-detach-');
 
 /** `start` from a shell whose umask and cwd differ from the daemon's defaults, so inheriting them shows. */
 async function start(box, extra = {}) {
@@ -86,7 +72,7 @@ test('run stays in the foreground: the spawned process is the service; SIGHUP re
   const box = sandbox();
   const record = join(box.dir, 'record.jsonl');
   const child = spawn(process.execPath, [FIXTURE, 'run'], { env: box.env({ FIXTURE_RECORD: record }), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child.pid);
+  sandbox.track(child.pid);
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
   const exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));

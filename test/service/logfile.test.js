@@ -5,25 +5,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, test } from 'node:test';
-import { daemonsOf } from '../helpers/daemons.js';
-import { FIXTURE, killHard, makeSandbox, runAction, waitFor } from '../helpers/service.js';
+import { sandboxes } from '../helpers/daemons.js';
+import { FIXTURE, killHard, runAction, waitFor } from '../helpers/service.js';
 
 const LINES = 5000;
-const boxes = [];
-const followers = [];
-after(() => {
-  followers.forEach(killHard);
-  for (const box of boxes) {
-    daemonsOf(box).forEach(killHard);
-    box.remove();
-  }
-});
-
-function sandbox() {
-  const box = makeSandbox('initgen-logfile-');
-  boxes.push(box);
-  return box;
-}
+const sandbox = sandboxes('initgen-logfile-');
 
 function count(lines, wanted) {
   return lines.filter((line) => line === wanted).length;
@@ -96,7 +82,7 @@ function spawnFollower(box, onData = () => {}) {
   mkdirSync(dirname(box.logfile), { recursive: true });
   writeFileSync(box.logfile, 'a longer old line 1\na longer old line 2\n');
   const child = spawn(process.execPath, [FIXTURE, 'logs', '-f', '-n', '1'], { env: box.env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  followers.push(child.pid);
+  sandbox.track(child.pid);
   const f = { pid: child.pid, out: '' };
   f.lines = () => f.out.split('\n');
   f.seen = (line) => f.lines().includes(line);

@@ -5,26 +5,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { daemonsOf } from '../helpers/daemons.js';
-import { FIXTURE, killHard, makeSandbox, runAction } from '../helpers/service.js';
+import { sandboxes } from '../helpers/daemons.js';
+import { FIXTURE, runAction } from '../helpers/service.js';
 
 const TRACER = fileURLToPath(new URL('../fixtures/trace-imports.js', import.meta.url));
 const HEAVY = ['yargs', 'ajv', 'mustache', 'yaml', 'tail', 'daemonize2', 'plist'];
-const boxes = [];
-after(() => {
-  for (const box of boxes) {
-    daemonsOf(box).forEach(killHard);
-    box.remove();
-  }
-});
-
-function sandbox() {
-  const box = makeSandbox('initgen-weight-');
-  boxes.push(box);
-  return box;
-}
+const sandbox = sandboxes('initgen-weight-');
 
 function traceOf(box) {
   const file = join(box.dir, 'trace');

@@ -2,11 +2,11 @@
 // report.js prints and docs/reliability.md quotes, and phase pauses (pause-hook.js).
 import { spawn, spawnSync } from 'node:child_process';
 import { after } from 'node:test';
-import { chmodSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlive, killHard } from '../helpers/service.js';
+import { isAlive } from '../helpers/service.js';
 
 /** STRESS_SCALE=0.2 runs a fifth of every size; the defaults are the issue's numbers. */
 export const SCALE = Number(process.env.STRESS_SCALE ?? 1) || 1;
@@ -44,24 +44,7 @@ export function record(section, figures) {
   writeFileSync(FIGURES, `${JSON.stringify(all, null, 2)}\n`);
 }
 
-/** Every live process whose environment holds `marker` (NAME=VALUE). */
-export function processesWith(marker) {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .map(Number)
-    .filter((pid) => {
-      if (pid === process.pid || !isAlive(pid)) return false;
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
-      } catch {
-        return false;
-      }
-    });
-}
-
-export function killAllWith(marker) {
-  for (const pid of processesWith(marker)) killHard(pid);
-}
+export { killAllWith, processesWith } from '../helpers/daemons.js';
 
 /**
  * Phase pauses: a process started with pauseEnv(dir, phase) stops at that phase,

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { target } from '../../dist/targets/openrc.js';
 import { CASES, loadCase } from '../golden/harness.js';
 import { makeSandbox } from '../helpers/service.js';
-import { APP, HELLO, LIBRARY_MISSING, NO_VALIDATORS, NOT_ROOT, endAll, failures, render, validate, writeScript } from './sysv-harness.js';
+import { APP, HELLO, LIBRARY_MISSING, NO_VALIDATORS, NOT_ROOT, killAllWith, failures, render, validate, writeScript } from './sysv-harness.js';
 
 const hardNofile = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout);
 
@@ -65,7 +65,7 @@ test('contract §1: openrc.sh --run starts, reports and stops examples/hello', {
   const box = makeSandbox('initgen-openrc-run-');
   const marker = `SYSV_TEST_BOX=${box.dir}`;
   t.after(() => {
-    endAll(marker);
+    killAllWith(marker);
     box.remove();
   });
   const config = { name: 'hello', script: HELLO, node: process.execPath, pidfile: box.pidfile, logfile: box.logfile, env: { PORT: '0', SYSV_TEST_BOX: box.dir } };
@@ -101,7 +101,7 @@ test('contract §5: hostile arguments and environment reach the program byte for
   const box = makeSandbox('initgen-openrc it\'s $x ');
   const marker = `SYSV_TEST_BOX=${box.dir}`;
   t.after(() => {
-    endAll(marker);
+    killAllWith(marker);
     box.remove();
   });
   const record = join(box.dir, 'record');

@@ -1,12 +1,11 @@
 // Shared by the sysv and openrc tests: render a config with one target, run the
 // validators, and find the fixture's processes so each test can end them by pid.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalize } from '../../dist/config/normalize.js';
 import { renderTemplate } from '../../dist/render/template.js';
-import { isAlive, killHard } from '../helpers/service.js';
 
 export const VALIDATE = fileURLToPath(new URL('../../../shared/validate/', import.meta.url));
 export const NO_VALIDATORS = !existsSync(VALIDATE) && 'validators not found at ../shared/validate relative to the repository';
@@ -48,21 +47,4 @@ export function failures(output) {
   return output.split('\n').filter((line) => line.includes(': FAIL: '));
 }
 
-/** Live processes started with `marker` (NAME=VALUE) in their environment: ours to end. */
-export function processesOf(marker) {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .map(Number)
-    .filter((pid) => {
-      if (pid === process.pid || !isAlive(pid)) return false;
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
-      } catch {
-        return false;
-      }
-    });
-}
-
-export function endAll(marker) {
-  for (const pid of processesOf(marker)) killHard(pid);
-}
+export { killAllWith } from '../helpers/daemons.js';

@@ -11,7 +11,7 @@ import { target } from '../../dist/targets/sysv.js';
 import { CASES, loadCase } from '../golden/harness.js';
 import { isAlive, killHard, makeSandbox, spawnUnrelated, spawnZombie, waitFor } from '../helpers/service.js';
 import { statFields } from '../helpers/daemons.js';
-import { APP, HELLO, LIBRARY_MISSING, NO_VALIDATORS, NOT_ROOT, endAll, failures, render, validate, writeScript } from './sysv-harness.js';
+import { APP, HELLO, LIBRARY_MISSING, NO_VALIDATORS, NOT_ROOT, killAllWith, failures, render, validate, writeScript } from './sysv-harness.js';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Run the init script as init would: clean environment, no stdin. */
@@ -86,7 +86,7 @@ test('contract §1: sysv.sh --run drives the generated script with examples/hell
   const box = makeSandbox('initgen-sysv-run-');
   const marker = `SYSV_TEST_BOX=${box.dir}`;
   t.after(() => {
-    endAll(marker);
+    killAllWith(marker);
     box.remove();
   });
   const config = { name: 'hello', script: HELLO, node: process.execPath, pidfile: box.pidfile, logfile: box.logfile, env: { PORT: '0', SYSV_TEST_BOX: box.dir } };
@@ -113,7 +113,7 @@ function sandbox(t, extra = {}) {
   const real = writeScript(target, config, box.dir, 'sysv-app');
   const statusOnly = writeScript(target, { ...config, node: join(box.dir, 'no such node') }, box.dir, 'status-only');
   t.after(() => {
-    endAll(marker);
+    killAllWith(marker);
     box.remove();
   });
   const records = () => readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
