@@ -1,13 +1,15 @@
 // Atomic file writes (temporary file in the same directory, fsync, rename), so a
 // crash or a full disk never leaves a half-written service file behind.
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+/** Makes temporary names unique within this process; the pid makes them unique across processes. */
+let written = 0;
 
 export async function writeFileAtomic(path: string, content: string, mode: number): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${++written}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(content);
