@@ -2,7 +2,6 @@
 // service. On Linux the lock is a socket bound in the abstract namespace: binding
 // is exclusive, and the kernel releases it when its holder dies, even by SIGKILL,
 // so a crashed controller can never leave a stale lock behind.
-import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,9 +11,15 @@ export interface Lock {
   release(): Promise<void>;
 }
 
+/** FNV-1a, 64 bits: a short stable name for the pid file's path (no need for node:crypto's load time). */
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
+}
+
 function lockAddress(pidfile: string): string {
-  const digest = createHash('sha256').update(resolve(pidfile)).digest('hex').slice(0, 32);
-  return `\0initgen/${digest}`;
+  return `\0initgen/${fnv1a64(resolve(pidfile))}`;
 }
 
 function tryBind(address: string): Promise<Server | null> {

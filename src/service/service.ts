@@ -31,11 +31,14 @@ export function createService(options: ServiceOptions, script: string = process.
   const inspect = (): PidfileState => inspectPidfile(o.pidfile, identity);
   const lockTimeout = o.startTimeoutMs + o.stopTimeoutMs + 10_000;
 
+  // Loaded on first use, not at the top: `status` must not pay for sockets or child processes.
+  // All at once, so the module loads overlap the wait for the lock.
+  const controlModules = () => Promise.all([import('./lock.js'), import('./detach.js'), import('./terminate.js'), import('./logfile.js')]);
+
   async function locked(action: () => Promise<ActionResult>): Promise<ActionResult> {
     let lock: Lock | undefined;
     try {
-      // loaded here, not at the top: `status` must not pay for sockets, crypto or child processes
-      const { acquireLock } = await import('./lock.js');
+      const [{ acquireLock }] = await controlModules();
       lock = await acquireLock(o.pidfile, lockTimeout);
       return await action();
     } catch (error) {
@@ -69,11 +72,7 @@ export function createService(options: ServiceOptions, script: string = process.
     if (o.user !== undefined || o.group !== undefined) {
       if (process.geteuid?.() !== 0) throw new ServiceFailure('insufficientPrivilege', 'the `user`/`group` options need root');
     }
-    const [{ spawnDaemon }, { terminate }, { lastLines, logSize }] = await Promise.all([
-      import('./detach.js'),
-      import('./terminate.js'),
-      import('./logfile.js'),
-    ]);
+    const [, { spawnDaemon }, { terminate }, { lastLines, logSize }] = await controlModules();
     const logOffset = logSize(o.logfile);
     const spawned = await spawnDaemon({ script, args, logfile: o.logfile, startTimeoutMs: o.startTimeoutMs });
     if (spawned.kind === 'ready') {
@@ -109,7 +108,7 @@ export function createService(options: ServiceOptions, script: string = process.
       return { outcome: 'success', message: `${o.name} is not running${note}` };
     }
     assertTrustedForRoot(o.pidfile);
-    const { terminate } = await import('./terminate.js');
+    const [, , { terminate }] = await controlModules();
     const result = await terminate(state.pid, state.startTicks, o.stopTimeoutMs);
     if (result === 'permission') throw new ServiceFailure('insufficientPrivilege', `not allowed to signal ${o.name} (pid ${state.pid})`);
     if (result === 'survived') throw new ServiceFailure('genericError', `${o.name} (pid ${state.pid}) is still alive after SIGKILL`);
