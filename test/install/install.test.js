@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { readablePath } from '../helpers/readable-tree.js';
 
 const BIN = fileURLToPath(new URL('../../bin/initgen.js', import.meta.url));
 const APP = fileURLToPath(new URL('../fixtures/install-app.js', import.meta.url));
@@ -30,7 +31,9 @@ function config(dir, extra = {}) {
 }
 
 function initgen(args, opts = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', ...opts });
+  // run as another user, initgen must be readable by that user
+  const bin = opts.uid === undefined ? BIN : readablePath('bin/initgen.js');
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', ...opts });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

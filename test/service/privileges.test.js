@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { daemonsOf, procStatus } from '../helpers/daemons.js';
 import { isAlive, isRoot, killHard, makeSandbox, runAction } from '../helpers/service.js';
+import { readablePath } from '../helpers/readable-tree.js';
 
 const USER = 'initgen-test';
 const EXTRA_GROUP = 'initgen-test-sup';
@@ -48,7 +49,8 @@ describe('privileges', { skip: !isRoot && 'needs root: creates a user and group 
     mkdirSync(dirname(box.logfile), { recursive: true });
     chownSync(dirname(box.logfile), user.uid, user.gid);
   }
-  const asUser = (box, args, extra = {}) => runAction(args, { env: box.env(extra), uid: user.uid, gid: user.gid });
+  const asUser = (box, args, extra = {}) =>
+    runAction(args, { env: box.env(extra), uid: user.uid, gid: user.gid, script: readablePath('test/fixtures/service.js') });
 
   test('INITGEN_USER/INITGEN_GROUP: real and effective ids and the supplementary groups are the user\'s', async () => {
     const box = sandbox();

@@ -9,6 +9,7 @@ import {
   FIXTURE, HOSTILE_ARGS, HOSTILE_ENV, NO_LIBRARY, NO_VALIDATORS, NOT_ROOT,
   alive, render, scratch, superviseOnce, validate, waitFor, writeFiles,
 } from './supervise-harness.js';
+import { readablePath } from '../helpers/readable-tree.js';
 
 const CASES = ['minimal', 'full', 'hostile', 'unsupported'];
 
@@ -94,7 +95,7 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
       const cwd = scratch(`${targetName}-cwd`);
       const config = {
         name: 'hostile',
-        script: FIXTURE,
+        script: readablePath('test/fixtures/supervise-app.js'), // it runs as nobody
         node: process.execPath,
         args: HOSTILE_ARGS,
         env,
