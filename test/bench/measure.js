@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive as alive } from '../helpers/service.js';
 
 /**
  * Every process we time gets this environment unless told otherwise: variables
@@ -84,16 +85,9 @@ export async function waitFor(what, condition, timeoutMs = 10_000) {
 
 export const listening = (port) => waitFor(`port ${port}`, () => accepts(port));
 
-export function procState(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  } catch {
-    return undefined;
-  }
-}
 
-export const alive = (pid) => !['Z', 'X', undefined].includes(procState(pid));
+/** Alive and not a zombie: the test helpers' reading of /proc. */
+export { isAlive as alive } from '../helpers/service.js';
 
 export function title(pid) {
   try {

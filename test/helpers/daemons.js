@@ -27,8 +27,9 @@ export function daemonsOf(box, name = 'fixture') {
 }
 
 /**
- * A sandbox maker for one test file: after its tests, the daemons found in each
- * sandbox and the extra pids registered with `track` are killed, and the sandboxes removed.
+ * A sandbox maker for one test file: after its tests, every process whose environment
+ * names a sandbox's pid file (its daemons, followers, orphans) and the extra pids
+ * registered with `track` are killed, and the sandboxes removed.
  */
 export function sandboxes(prefix) {
   const boxes = [];
@@ -37,6 +38,7 @@ export function sandboxes(prefix) {
     pids.forEach(killHard);
     for (const box of boxes) {
       daemonsOf(box).forEach(killHard);
+      killAllWith(`INITGEN_PIDFILE=${box.pidfile}`);
       box.remove();
     }
   });

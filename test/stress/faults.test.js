@@ -6,27 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { daemonsOf } from '../helpers/daemons.js';
-import { killHard, makeSandbox, runAction, waitFor } from '../helpers/service.js';
-import { interruptAt, isRoot, killAllWith, record, snapshot } from './lib.js';
+import { daemonsOf, sandboxes } from '../helpers/daemons.js';
+import { killHard, runAction, waitFor } from '../helpers/service.js';
+import { interruptAt, isRoot, record, snapshot } from './lib.js';
 
 const { fixture: script } = snapshot();
 const figures = { interruptions: [], faults: {} };
-const boxes = [];
-after(() => {
-  for (const box of boxes) {
-    daemonsOf(box).forEach(killHard);
-    killAllWith(`INITGEN_PIDFILE=${box.pidfile}`);
-    box.remove();
-  }
-  record('faults', figures);
-});
-
-function sandbox() {
-  const box = makeSandbox('initgen-stress-');
-  boxes.push(box);
-  return box;
-}
+const sandbox = sandboxes('initgen-stress-');
+after(() => record('faults', figures));
 
 const reportedPid = (stdout) => Number(/\(pid (\d+)\)/.exec(stdout)?.[1]);
 

@@ -6,29 +6,20 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { daemonsOf } from '../helpers/daemons.js';
-import { isAlive, killHard, makeSandbox, runAction, waitFor } from '../helpers/service.js';
+import { daemonsOf, sandboxes } from '../helpers/daemons.js';
+import { isAlive, runAction, waitFor } from '../helpers/service.js';
 import { isRoot, record, snapshot } from './lib.js';
 
 const NOBODY = 65534;
 const skip = !isRoot && 'needs root: the attacks are on a root start/stop by another user';
 const { fixture: script } = snapshot();
 const figures = {};
-const boxes = [];
-const started = new Set();
-after(() => {
-  started.forEach(killHard);
-  for (const box of boxes) {
-    daemonsOf(box).forEach(killHard);
-    box.remove();
-  }
-  record('privilege', figures);
-});
+const sandbox = sandboxes('initgen-stress-');
+after(() => record('privilege', figures));
 
 /** A sandbox whose `dir` (run or log) belongs to nobody, and a root-only victim file. */
 function attackable(dir) {
-  const box = makeSandbox('initgen-stress-');
-  boxes.push(box);
+  const box = sandbox();
   chmodSync(box.dir, 0o755);
   for (const d of ['run', 'log']) mkdirSync(join(box.dir, d), { mode: 0o755 });
   chownSync(join(box.dir, dir), NOBODY, NOBODY);
@@ -63,7 +54,7 @@ test("a pid file another user can write: root stop and reload signal nothing it 
   // a root process whose argv holds the service's script, as an admin's `logs -f` does
   const bystander = spawn(process.execPath, [script, 'logs', '-f'], { env: box.env(), stdio: 'ignore', detached: true });
   bystander.unref();
-  started.add(bystander.pid);
+  sandbox.track(bystander.pid);
   await waitFor(() => isAlive(bystander.pid) && readFileSync(`/proc/${bystander.pid}/cmdline`, 'utf8').includes(script), 'the bystander');
   writeFileSync(box.pidfile, `${bystander.pid}\n`);
   chownSync(box.pidfile, NOBODY, NOBODY); // as if nobody had written it

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { daemonsOf } from '../helpers/daemons.js';
-import { killHard, makeSandbox, runAction } from '../helpers/service.js';
-import { killAllWith, processesWith, record, scaled, snapshot } from './lib.js';
+import { daemonsOf, sandboxes } from '../helpers/daemons.js';
+import { runAction } from '../helpers/service.js';
+import { processesWith, record, scaled, snapshot } from './lib.js';
 
 const { fixture: script } = snapshot();
 
@@ -17,20 +17,12 @@ const SEED = Number(process.env.STRESS_SEED ?? Date.now() % 1e9);
 const figures = {};
 after(() => record('races', figures));
 
-const boxes = [];
-after(() => {
-  for (const box of boxes) {
-    daemonsOf(box).forEach(killHard);
-    killAllWith(`INITGEN_PIDFILE=${box.pidfile}`);
-    box.remove();
-  }
-});
+const sandbox = sandboxes('initgen-stress-');
 
 const reportedPid = (stdout) => Number(/\(pid (\d+)\)/.exec(stdout)?.[1]);
 
 test(`${STARTS} simultaneous starts → exactly one daemon, all exit 0 naming it (contract §2)`, async () => {
-  const box = makeSandbox('initgen-stress-');
-  boxes.push(box);
+  const box = sandbox();
   const env = box.env();
   const results = await Promise.all(Array.from({ length: STARTS }, () => runAction(['start'], { env, script })));
   const daemons = daemonsOf(box);
@@ -65,8 +57,7 @@ function random(seed) {
 const ALLOWED = { start: [0], stop: [0], restart: [0], 'try-restart': [0], 'force-reload': [0, 7], status: [0, 3] };
 
 test(`${CALLERS} callers, ${ACTIONS} random actions: at every idle point ≤ 1 daemon and status agrees (seed in figures)`, async () => {
-  const box = makeSandbox('initgen-stress-');
-  boxes.push(box);
+  const box = sandbox();
   const env = box.env();
   const next = random(SEED);
   const names = Object.keys(ALLOWED);
