@@ -4,5 +4,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+/** For built-ins only some paths need (child_process when switching users). */
+export const requireBuiltin = require as <T>(id: `node:${string}`) => T;
 export const fs: typeof import('node:fs') = require('node:fs');
 export const util: typeof import('node:util') = require('node:util');

@@ -1,9 +1,9 @@
 // `start`'s half of detaching (contract §4): spawn the daemon in its own session
 // with the log file as fd 1 and 2, then wait until it says it is ready or dies.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ActionOutcome } from '../lsb.js';
+import { fs } from './builtins.js';
 import { openLogForAppend } from './logfile.js';
 import { DAEMON_ENV, READY_FD, decode, type ReadyMessage } from './readiness.js';
 
@@ -52,7 +52,7 @@ export async function spawnDaemon(request: SpawnRequest): Promise<SpawnResult> {
       env: { ...process.env, [DAEMON_ENV]: '1' },
     });
   } finally {
-    closeSync(logFd);
+    fs.closeSync(logFd);
   }
   const pipe = child.stdio[READY_FD] as Readable;
   const death = exited(child);

@@ -1,19 +1,24 @@
 // Dropping root (contract §4): group first, then supplementary groups, then user,
 // so that no step runs with the user's identity but root's groups.
-import { execFileSync } from 'node:child_process';
+import { requireBuiltin } from './builtins.js';
 import { ServiceFailure } from './outcome.js';
+
+/** `id` answers from NSS; child_process is loaded only when a switch is asked for. */
+function id(...args: string[]): string {
+  const { execFileSync } = requireBuiltin<typeof import('node:child_process')>('node:child_process');
+  return execFileSync('id', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+}
 
 function primaryGroupOf(user: string): number {
   // `id` asks NSS, so users from LDAP or sssd resolve as well as /etc/passwd ones.
-  const output = execFileSync('id', ['-g', '--', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return Number(output.trim());
+  return Number(id('-g', '--', user));
 }
 
 function currentUserIs(user: string): boolean {
   const uid = process.getuid?.();
   if (String(uid) === user) return true;
   try {
-    return Number(execFileSync('id', ['-u', '--', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()) === uid;
+    return Number(id('-u', '--', user)) === uid;
   } catch {
     return false;
   }

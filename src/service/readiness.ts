@@ -1,6 +1,6 @@
 // How a started process tells whoever waits for it that it is ready: the
 // controlling `start` through a pipe on fd 3, or systemd through systemd-notify.
-import { closeSync, writeSync } from 'node:fs';
+import { fs } from './builtins.js';
 import { DAEMON_ENV } from './options.js';
 
 /** fd of the pipe `start` reads, in the daemon it spawned */
@@ -34,8 +34,8 @@ export function decode(line: string): ReadyMessage | undefined {
 /** Send once to the waiting `start` (if any) and close the pipe, so the daemon keeps no tie to it. */
 export function tellController(message: ReadyMessage): void {
   try {
-    writeSync(READY_FD, encode(message));
-    closeSync(READY_FD);
+    fs.writeSync(READY_FD, encode(message));
+    fs.closeSync(READY_FD);
   } catch {
     // the controller is gone (killed): nobody is waiting
   }

@@ -1,8 +1,8 @@
 // Stopping a process (contract §4): SIGTERM to its process group, poll with
 // short first intervals so a prompt exit costs milliseconds, SIGKILL after the
 // timeout, then wait a little more. Children left in the group are held to the same deadline.
-import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fs } from './builtins.js';
 import { existsBySignal, HAS_PROC, isDead, readProc } from './proc.js';
 
 export type TerminateResult = 'gone' | 'permission' | 'survived';
@@ -19,7 +19,7 @@ function isGone(pid: number, startTicks: number | undefined): boolean {
 function groupMembers(pgid: number): number[] {
   if (!HAS_PROC) return [];
   const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
+  for (const entry of fs.readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     const info = readProc(pid);
