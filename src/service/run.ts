@@ -16,13 +16,18 @@ function log(options: ResolvedOptions, text: string): void {
   process.stderr.write(`${options.name}: ${text}\n`);
 }
 
-function installSignalHandlers(options: ResolvedOptions, daemon: boolean): void {
+/**
+ * Installed before the pid file exists: from then on `reload` may signal us, and
+ * SIGHUP's default action would kill a daemon that has no handler yet. Until run()
+ * is entered there is nothing to reload or to stop gracefully.
+ */
+function installSignalHandlers(options: ResolvedOptions, daemon: boolean, running: () => boolean): void {
   let stopping = false;
   const shutdown = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     try {
-      await options.stop?.();
+      if (running()) await options.stop?.();
     } catch (error) {
       log(options, `stop handler failed: ${(error as Error).stack ?? String(error)}`);
     }
@@ -39,6 +44,7 @@ function installSignalHandlers(options: ResolvedOptions, daemon: boolean): void 
   // SIGHUP would kill the process by default; a daemon must survive it with or without a reload handler.
   process.on('SIGHUP', () => {
     if (!options.reload) return log(options, 'SIGHUP ignored: no reload handler');
+    if (!running()) return log(options, 'SIGHUP ignored: still starting');
     Promise.resolve()
       .then(() => options.reload!())
       .catch((error: unknown) => log(options, `reload failed: ${(error as Error).stack ?? String(error)}`));
@@ -63,6 +69,8 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
     if (mode.daemon) tellController(message);
     else if (message.kind === 'ready') void notifySystemd();
   };
+  let entered = false;
+  installSignalHandlers(options, mode.daemon, () => entered);
   try {
     becomeTheService(options, mode.daemon);
     if (mode.daemon && !publishPidfile(options.pidfile, process.pid)) {
@@ -80,8 +88,6 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
     report({ kind: 'failed', outcome, message });
     process.exit(ACTION_CODES[outcome]);
   }
-  installSignalHandlers(options, mode.daemon);
-
   let readyOnce = false;
   const ready = (): void => {
     if (readyOnce) return;
@@ -95,6 +101,7 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
     process.exit(1);
   };
   try {
+    entered = true;
     const result = options.run(context) as Promise<unknown> | undefined;
     if (result && typeof result.then === 'function') result.then(undefined, crashed);
   } catch (error) {

@@ -2,11 +2,12 @@
 // umask, title), how it takes SIGHUP, and `run` staying in the foreground.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, realpathSync, watch } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { procLink, procStatus, sandboxes, statFields } from '../helpers/daemons.js';
-import { FIXTURE, isAlive, runAction, waitFor } from '../helpers/service.js';
+import { readablePath } from '../helpers/readable-tree.js';
+import { FIXTURE, isAlive, isRoot, runAction, waitFor } from '../helpers/service.js';
 
 const sandbox = sandboxes('initgen-detach-');
 
@@ -88,4 +89,29 @@ test('run stays in the foreground: the spawned process is the service; SIGHUP re
 
   child.kill('SIGTERM');
   assert.deepEqual(await exit, { code: 0, signal: null });
+});
+
+// Found by the stress suite: `reload` is not locked, so its SIGHUP can arrive as soon as
+// the pid file exists. Switching user (an `id` lookup) widens that moment to milliseconds.
+test('SIGHUP the moment the pid file appears does not kill the starting daemon (contract §1 reload)', {
+  skip: !isRoot && 'needs root: switching user widens the moment between pid file and signal handlers',
+}, async () => {
+  const box = sandbox();
+  mkdirSync(dirname(box.pidfile), { recursive: true });
+  let hupped;
+  const watcher = watch(dirname(box.pidfile), () => {
+    const pid = box.readPid();
+    if (!pid || hupped) return;
+    hupped = pid;
+    process.kill(pid, 'SIGHUP');
+  });
+  try {
+    const r = await runAction(['start'], { env: box.env({ INITGEN_USER: 'nobody' }), script: readablePath('test/fixtures/service.js') });
+    assert.equal(r.code, 0, r.stderr);
+  } finally {
+    watcher.close();
+  }
+  assert.ok(hupped, 'SIGHUP was sent as soon as the pid file appeared');
+  assert.ok(isAlive(hupped), 'the daemon survived it');
+  assert.equal((await runAction(['status'], { env: box.env() })).code, 0);
 });
