@@ -1,8 +1,7 @@
 // logrotate snippet for the service's log file (contract §3: copytruncate keeps working).
 import { isPlainAccountName, logrotatePath } from '../render/logrotate.js';
-import type { FieldMapping, Target } from './types.js';
+import { ignored, type Target } from './types.js';
 
-const ignored = (how: string): FieldMapping => ({ support: 'ignored', how });
 const notRun = ignored('rotation does not start the program');
 
 export const target: Target = {

@@ -5,11 +5,7 @@
 import type { NormalizedConfig } from '../config/types.js';
 import { shQuote } from '../render/sh.js';
 import { xmlAttr, xmlComment, xmlText } from '../render/xml.js';
-import type { FieldMapping, RenderContext, Target } from './types.js';
-
-const mapped = (how: string): FieldMapping => ({ support: 'mapped', how });
-const ignored = (how: string): FieldMapping => ({ support: 'ignored', how });
-const unsupported = (how: string): FieldMapping => ({ support: 'unsupported', how });
+import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // optional_all: satisfied when the service is absent or disabled, e.g. no NFS client or NTP.
 const DEPENDENCIES: Record<string, { fmri: string; grouping: string }> = {

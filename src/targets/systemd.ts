@@ -7,11 +7,7 @@ import {
   systemdExecArg,
   systemdPlainValue,
 } from '../render/systemd.js';
-import type { FieldMapping, RenderContext, Target } from './types.js';
-
-const mapped = (how: string): FieldMapping => ({ support: 'mapped', how });
-const ignored = (how: string): FieldMapping => ({ support: 'ignored', how });
-const unsupported = (how: string): FieldMapping => ({ support: 'unsupported', how });
+import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // systemd.special(7): targets that only order (After=) are passive or always in
 // the boot transaction; network-online.target must also be pulled in (Wants=).

@@ -12,6 +12,10 @@ export interface FieldMapping {
   how: string;
 }
 
+export const mapped = (how: string): FieldMapping => ({ support: 'mapped', how });
+export const ignored = (how: string): FieldMapping => ({ support: 'ignored', how });
+export const unsupported = (how: string): FieldMapping => ({ support: 'unsupported', how });
+
 export interface RenderedFile {
   /** where the file belongs on the installed system, relative to / (e.g. "etc/init.d/hello") */
   installPath: string;

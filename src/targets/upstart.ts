@@ -1,11 +1,7 @@
 // Upstart job (init(5), upstart 1.x): the program runs in the foreground (`run`).
 import type { NormalizedConfig } from '../config/types.js';
 import { NL_VAR, nihQuotable, nihQuote, scriptWord } from '../render/upstart.js';
-import type { FieldMapping, RenderContext, Target } from './types.js';
-
-const mapped = (how: string): FieldMapping => ({ support: 'mapped', how });
-const ignored = (how: string): FieldMapping => ({ support: 'ignored', how });
-const unsupported = (how: string): FieldMapping => ({ support: 'unsupported', how });
+import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // Events emitted by Ubuntu's upstart jobs (mountall, ifupdown, rsyslog).
 const EVENTS: Record<string, string | undefined> = {
