@@ -9,7 +9,13 @@ export type PidfileState =
   | { kind: 'missing' }
   | { kind: 'unreadable'; reason: string }
   | { kind: 'stale'; reason: string; pid?: number }
-  | { kind: 'running'; pid: number; startTicks?: number };
+  | { kind: 'running'; pid: number; startTicks?: number; file: FileOwner };
+
+/** Who could have written the pid file, as read together with its content. */
+export interface FileOwner {
+  uid: number;
+  mode: number;
+}
 
 export interface Identity {
   name: string;
@@ -29,7 +35,9 @@ export function parsePid(text: string): number | undefined {
   return pid > 1 && pid <= pidMax() ? pid : undefined;
 }
 
-function readSmallRegularFile(path: string): { text: string; mtimeMs: number } | 'missing' | { unreadable: string } | { notPid: string } {
+type PidfileRead = { text: string; mtimeMs: number; file: FileOwner };
+
+function readSmallRegularFile(path: string): PidfileRead | 'missing' | { unreadable: string } | { notPid: string } {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO planted at the path must not hang us; O_NOFOLLOW: a symlink is not our pid file.
@@ -48,7 +56,7 @@ function readSmallRegularFile(path: string): { text: string; mtimeMs: number } |
     if (stat.size > MAX_PIDFILE_BYTES) return { notPid: 'the pid file holds more than a pid' };
     const buffer = Buffer.alloc(MAX_PIDFILE_BYTES + 1);
     const length = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    return { text: buffer.subarray(0, length).toString('latin1'), mtimeMs: stat.mtimeMs };
+    return { text: buffer.subarray(0, length).toString('latin1'), mtimeMs: stat.mtimeMs, file: { uid: stat.uid, mode: stat.mode } };
   } catch (error) {
     return { unreadable: (error as Error).message };
   } finally {
@@ -69,7 +77,7 @@ export function inspectPidfile(path: string, identity: Identity): PidfileState {
   const pid = parsePid(read.text);
   if (pid === undefined) return { kind: 'stale', reason: 'the pid file does not hold a valid pid' };
   if (!HAS_PROC) {
-    return existsBySignal(pid) ? { kind: 'running', pid } : { kind: 'stale', pid, reason: `process ${pid} is dead` };
+    return existsBySignal(pid) ? { kind: 'running', pid, file: read.file } : { kind: 'stale', pid, reason: `process ${pid} is dead` };
   }
   const info = readProc(pid);
   if (isDead(info)) return { kind: 'stale', pid, reason: `process ${pid} is dead` };
@@ -79,7 +87,7 @@ export function inspectPidfile(path: string, identity: Identity): PidfileState {
   if (!isThisService(pid, identity)) {
     return { kind: 'stale', pid, reason: `process ${pid} is not ${identity.name}` };
   }
-  return { kind: 'running', pid, startTicks: info!.startTicks };
+  return { kind: 'running', pid, startTicks: info!.startTicks, file: read.file };
 }
 
 /** Contract §2: as root, never write through a symlink or into a directory other users can write. */
@@ -106,11 +114,12 @@ export function assertSafeForRoot(path: string): void {
 /**
  * Contract §2: as root, signal only a pid read from a file no other user could have
  * written, or any user could make root's stop or reload signal a process of its choice.
+ * Judged on the owner read with the pid, not on the path again: a concurrent stop may
+ * have removed the file since (an unlocked reload then failed with ENOENT).
  */
-export function assertTrustedForRoot(path: string): void {
+export function assertTrustedForRoot(path: string, file: FileOwner): void {
   if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return;
-  const stat = fs.lstatSync(path);
-  if (stat.uid !== 0 || (stat.mode & 0o022) !== 0) {
+  if (file.uid !== 0 || (file.mode & 0o022) !== 0) {
     throw new ServiceFailure(
       'insufficientPrivilege',
       `refusing to signal the process named in ${path}: the pid file is owned or writable by another user`,

@@ -107,7 +107,7 @@ export function createService(options: ServiceOptions, script: string = process.
       const note = state.kind === 'stale' ? ` (removed stale pid file: ${state.reason})` : '';
       return { outcome: 'success', message: `${o.name} is not running${note}` };
     }
-    assertTrustedForRoot(o.pidfile);
+    assertTrustedForRoot(o.pidfile, state.file);
     const [, , { terminate }] = await controlModules();
     const result = await terminate(state.pid, state.startTicks, o.stopTimeoutMs);
     if (result === 'permission') throw new ServiceFailure('insufficientPrivilege', `not allowed to signal ${o.name} (pid ${state.pid})`);
@@ -141,7 +141,7 @@ export function createService(options: ServiceOptions, script: string = process.
       if (state.kind === 'unreadable') return failed(unreadable(state.reason));
       if (state.kind !== 'running') return { outcome: 'notRunning', error: `${o.name} is not running` };
       try {
-        assertTrustedForRoot(o.pidfile);
+        assertTrustedForRoot(o.pidfile, state.file);
         process.kill(state.pid, 'SIGHUP');
       } catch (error) {
         return failed(error);

@@ -139,3 +139,24 @@ describe('privileges', { skip: !isRoot && 'needs root: creates a user and group 
     assert.equal(r.stderr, `fixture: cannot read pid file ${box.pidfile}: permission denied\n`);
   });
 });
+
+// Found by the stress suite's random actions: an unlocked `reload` re-read the pid file
+// for the root trust check after inspecting it, and failed with ENOENT (1) when a
+// concurrent `stop` had removed the file in between. The check uses what was read.
+test('root trust check decides on the pid file as read, not on the path again (contract §2)', { skip: !isRoot && 'needs root: the trust check applies to root only' }, async () => {
+  const { inspectPidfile, assertTrustedForRoot } = await import('../../dist/service/pidfile.js');
+  const box = makeSandbox('initgen-privileges-');
+  try {
+    assert.equal((await runAction(['start'], { env: box.env() })).code, 0);
+    const state = inspectPidfile(box.pidfile, { name: 'fixture', script: '/nonexistent' });
+    assert.equal(state.kind, 'running');
+    await runAction(['stop'], { env: box.env() }); // the file is gone now
+    assert.ok(!existsSync(box.pidfile));
+    assert.doesNotThrow(() => assertTrustedForRoot(box.pidfile, state.file), 'a root-owned 0644 pid file, as read');
+    assert.throws(() => assertTrustedForRoot(box.pidfile, { ...state.file, uid: 65534 }), /owned or writable by another user/);
+    assert.throws(() => assertTrustedForRoot(box.pidfile, { ...state.file, mode: 0o100666 }), /owned or writable by another user/);
+  } finally {
+    daemonsOf(box).forEach(killHard);
+    box.remove();
+  }
+});
