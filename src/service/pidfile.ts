@@ -35,7 +35,7 @@ export function parsePid(text: string): number | undefined {
   return pid > 1 && pid <= pidMax() ? pid : undefined;
 }
 
-type PidfileRead = { text: string; mtimeMs: number; file: FileOwner };
+type PidfileRead = { text: string; mtimeMs: number; ino: number; file: FileOwner };
 
 function readSmallRegularFile(path: string): PidfileRead | 'missing' | { unreadable: string } | { notPid: string } {
   let fd: number;
@@ -56,7 +56,7 @@ function readSmallRegularFile(path: string): PidfileRead | 'missing' | { unreada
     if (stat.size > MAX_PIDFILE_BYTES) return { notPid: 'the pid file holds more than a pid' };
     const buffer = Buffer.alloc(MAX_PIDFILE_BYTES + 1);
     const length = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    return { text: buffer.subarray(0, length).toString('latin1'), mtimeMs: stat.mtimeMs, file: { uid: stat.uid, mode: stat.mode } };
+    return { text: buffer.subarray(0, length).toString('latin1'), mtimeMs: stat.mtimeMs, ino: stat.ino, file: { uid: stat.uid, mode: stat.mode } };
   } catch (error) {
     return { unreadable: (error as Error).message };
   } finally {
@@ -69,8 +69,32 @@ function isThisService(pid: number, identity: Identity): boolean {
   return argv[0] === identity.name || argv.includes(identity.script);
 }
 
+/** The same pid file is still at `path`: not removed or replaced since it was read. */
+function stillThere(path: string, read: PidfileRead): boolean {
+  try {
+    const now = fs.lstatSync(path);
+    return now.ino === read.ino && now.mtimeMs === read.mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A daemon that exits while we look removes its pid file first, then its argv
+ * vanishes before it becomes a zombie: a process found dead or foreign is judged
+ * against the pid file as it is now, so `status` does not report "dead, but pid
+ * file exists" for a file that is already gone (or replaced by a new daemon's).
+ */
 export function inspectPidfile(path: string, identity: Identity): PidfileState {
-  const read = readSmallRegularFile(path);
+  for (let attempt = 0; ; attempt++) {
+    const read = readSmallRegularFile(path);
+    if (typeof read !== 'object' || !('text' in read)) return judge(read, identity);
+    const verdict = judge(read, identity);
+    if (verdict.kind !== 'stale' || verdict.pid === undefined || stillThere(path, read) || attempt === 2) return verdict;
+  }
+}
+
+function judge(read: ReturnType<typeof readSmallRegularFile>, identity: Identity): PidfileState {
   if (read === 'missing') return { kind: 'missing' };
   if ('unreadable' in read) return { kind: 'unreadable', reason: read.unreadable };
   if ('notPid' in read) return { kind: 'stale', reason: read.notPid };
