@@ -1,3 +1,8 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-process.exitCode = await main();
+// CommonJS (bin/package.json) over one bundled file: initgen runs in every package
+// build, and Node's ES module loader alone would cost more than rendering a target.
+require('../dist/bundle/initgen-cli.cjs')
+  .main()
+  .then((code) => {
+    process.exitCode = code;
+  });

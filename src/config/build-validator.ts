@@ -10,14 +10,9 @@ const mod = (await import('ajv/dist/standalone/index.js')) as unknown as { defau
 const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
 const code = mod.default(ajv, ajv.compile(configSchema));
 
-// ajv's ESM output still require()s its runtime helpers (ucs2length for minLength): import them
-const imports: string[] = [];
-const body = code.replace(/require\("(ajv\/dist\/runtime\/[\w-]+)"\)/g, (_, path: string) => {
-  imports.push(`import runtime${imports.length} from "${path}.js";`);
-  return `runtime${imports.length - 1}`;
-});
-if (/\brequire\(/.test(body)) throw new Error('build-validator: ajv standalone code requires a module this script does not import');
-
+// ajv's ESM output still require()s its runtime helpers (ucs2length for minLength), with
+// CommonJS semantics (`.default`): give it a require of its own
+const prologue = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);";
 const out = new URL('./schema-validator.js', import.meta.url);
 const key = `export const key = ${JSON.stringify(schemaKey())};`;
-writeFileSync(out, `// Written by npm run build (src/config/build-validator.ts) from src/config/schema.ts; do not edit.\n${imports.join('\n')}\n${body}\n${key}\n`);
+writeFileSync(out, `// Written by npm run build (src/config/build-validator.ts) from src/config/schema.ts; do not edit.\n${prologue}\n${code}\n${key}\n`);

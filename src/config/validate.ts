@@ -42,12 +42,11 @@ async function validator(): Promise<Validator> {
 
 /** `npm run build` writes it (build-validator.ts); a bare tsc build has none: ajv compiles then. */
 async function prebuilt(): Promise<Validator | undefined> {
-  const file = './schema-validator.js';
   try {
-    const mod = (await import(file)) as { validate: Validator; key: string };
+    const mod = await import('./schema-validator.js');
     return mod.key === schemaKey() ? mod.validate : undefined;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes(file.slice(2))) return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('schema-validator.js')) return undefined;
     throw error;
   }
 }

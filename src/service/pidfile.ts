@@ -2,7 +2,7 @@
 // is this service, publish atomically and exclusively, refuse unsafe places as root.
 import { fs } from './builtins.js';
 import { basename, dirname, join } from 'node:path';
-import { existsBySignal, HAS_PROC, isDead, pidMax, readCmdline, readProc } from './proc.js';
+import { existsBySignal, hasProc, isDead, pidMax, readCmdline, readProc } from './proc.js';
 import { ServiceFailure } from './outcome.js';
 
 export type PidfileState =
@@ -100,7 +100,7 @@ function judge(read: ReturnType<typeof readSmallRegularFile>, identity: Identity
   if ('notPid' in read) return { kind: 'stale', reason: read.notPid };
   const pid = parsePid(read.text);
   if (pid === undefined) return { kind: 'stale', reason: 'the pid file does not hold a valid pid' };
-  if (!HAS_PROC) {
+  if (!hasProc()) {
     return existsBySignal(pid) ? { kind: 'running', pid, file: read.file } : { kind: 'stale', pid, reason: `process ${pid} is dead` };
   }
   const info = readProc(pid);

@@ -6,14 +6,12 @@ const { readFileSync } = fs;
 
 /** Linux exposes start times in USER_HZ, fixed at 100 on every mainstream architecture. */
 const USER_HZ = 100;
-export const HAS_PROC = (() => {
-  try {
-    readFileSync('/proc/self/stat');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+let procMounted: boolean | undefined;
+/** Asked only once a pid is at hand: a `status` with no pid file never pays for it. */
+export function hasProc(): boolean {
+  procMounted ??= fs.existsSync('/proc/self/stat');
+  return procMounted;
+}
 
 export interface ProcInfo {
   /** one-letter state: R, S, D, Z, X, T, ... */
@@ -29,7 +27,7 @@ export interface ProcInfo {
 let bootTimeMs: number | undefined;
 function bootTime(): number {
   if (bootTimeMs === undefined) {
-    const line = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'latin1'));
+    const line = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
     bootTimeMs = line ? Number(line[1]) * 1000 : 0;
   }
   return bootTimeMs;
@@ -39,7 +37,7 @@ function bootTime(): number {
 export function readProc(pid: number): ProcInfo | null {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return null;
   }
@@ -82,7 +80,7 @@ export function isDead(info: ProcInfo | null): boolean {
 
 export function pidMax(): number {
   try {
-    return Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim()) || 4194304;
+    return Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim()) || 4194304;
   } catch {
     return 4194304;
   }

@@ -3,13 +3,13 @@
 // timeout, then wait a little more. Children left in the group are held to the same deadline.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fs } from './builtins.js';
-import { existsBySignal, HAS_PROC, isDead, readProc } from './proc.js';
+import { existsBySignal, hasProc, isDead, readProc } from './proc.js';
 
 export type TerminateResult = 'gone' | 'permission' | 'survived';
 const KILL_GRACE_MS = 5000;
 
 function isGone(pid: number, startTicks: number | undefined): boolean {
-  if (!HAS_PROC) return !existsBySignal(pid);
+  if (!hasProc()) return !existsBySignal(pid);
   const info = readProc(pid);
   // A different start time means the pid now belongs to someone else: ours is gone.
   return isDead(info) || (startTicks !== undefined && info!.startTicks !== startTicks);
@@ -17,7 +17,7 @@ function isGone(pid: number, startTicks: number | undefined): boolean {
 
 /** Live (non-zombie) members of a process group; zombies wait for a reaper, not for us. */
 function groupMembers(pgid: number): number[] {
-  if (!HAS_PROC) return [];
+  if (!hasProc()) return [];
   const members: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     const pid = Number(entry);

@@ -19,7 +19,19 @@ export function isTargetName(word: string): word is TargetName {
   return (TARGET_NAMES as readonly string[]).includes(word);
 }
 
+// One line per target, spelled out so that the CLI bundle (src/build/bundle.ts) can see every module.
+const LOADERS: Record<TargetName, () => Promise<{ target: Target }>> = {
+  sysv: () => import('./sysv.js'),
+  upstart: () => import('./upstart.js'),
+  smf: () => import('./smf.js'),
+  launchd: () => import('./launchd.js'),
+  systemd: () => import('./systemd.js'),
+  openrc: () => import('./openrc.js'),
+  runit: () => import('./runit.js'),
+  daemontools: () => import('./daemontools.js'),
+  logrotate: () => import('./logrotate.js'),
+};
+
 export async function loadTarget(name: TargetName): Promise<Target> {
-  const mod = (await import(`./${name}.js`)) as { target: Target };
-  return mod.target;
+  return (await LOADERS[name]()).target;
 }

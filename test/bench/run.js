@@ -15,8 +15,12 @@ const PARALLEL = 100;
 const RENDER_CONFIGS = 1000;
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const NODE = process.execPath;
-const APP = here('./app.js');
-const PLAIN = here('./plain.js');
+// The budgets hold for a CommonJS program; an ES module program pays Node's ES module
+// loader on top (an empty ES module: EMPTY_ESM), reported beside them.
+const APP = here('./app.cjs');
+const APP_ESM = here('./app.mjs');
+const EMPTY_ESM = here('./empty.mjs');
+const PLAIN = here('./plain.cjs');
 const LSB = here('./sysv-baseline.sh');
 const CLI = here('../../bin/initgen.js');
 const EXAMPLE = here('../../examples/hello/initgen.json');
@@ -68,6 +72,9 @@ async function statusFigures() {
     bare,
     nodeRunning: () => timed(NODE, [APP, 'status'], { env: appEnv(running) }),
     nodeStopped: () => timed(NODE, [APP, 'status'], { env: appEnv(stopped), expect: [3] }),
+    emptyEsm: () => timed(NODE, [EMPTY_ESM]),
+    esmRunning: () => timed(NODE, [APP_ESM, 'status'], { env: appEnv(running) }),
+    esmStopped: () => timed(NODE, [APP_ESM, 'status'], { env: appEnv(stopped), expect: [3] }),
     sysvRunning: () => timed('sh', [genRunning, 'status']),
     sysvStopped: () => timed('sh', [genStopped, 'status'], { expect: [3] }),
     lsbRunning: () => timed('sh', [LSB, 'status'], { env: lsbEnv(lsbRunning) }),
@@ -76,6 +83,10 @@ async function statusFigures() {
   const bareNode = ['bare `node -e 0`', m.bare];
   row('`node app.js status`, running', m.nodeRunning, bareNode, { times: 1.1 });
   row('`node app.js status`, stopped', m.nodeStopped, bareNode, { times: 1.1 });
+  const esmFloor = ['`node empty.mjs`', m.emptyEsm];
+  row('`node app.mjs status` (ES module program), running', m.esmRunning, esmFloor, {});
+  row('`node app.mjs status` (ES module program), stopped', m.esmStopped, esmFloor, {});
+  row('`node empty.mjs` (Node\'s ES module loader alone)', m.emptyEsm, bareNode, {});
   row('start-stop-daemon script `status`, running', m.lsbRunning, bareNode, {});
   row('start-stop-daemon script `status`, stopped', m.lsbStopped, bareNode, {});
   row('generated SysV `status`, running', m.sysvRunning, ['start-stop-daemon script', m.lsbRunning], { times: 1.5 });

@@ -35,11 +35,19 @@ for (const state of ['stopped', 'running']) {
     const r = spawnSync(process.execPath, ['--import', TRACER, FIXTURE, 'status'], { env: trace.env, encoding: 'utf8' });
     assert.equal(r.status, state === 'running' ? 0 : 3, r.stderr);
     const loaded = trace.read();
-    assert.match(loaded, /\/dist\/service\//, 'the tracer saw the library load');
+    assert.match(loaded, /\/dist\/initgen\.cjs\n/, 'the tracer saw the library load');
     assert.deepEqual(heavyIn(loaded), [], loaded);
     if (state === 'running') assert.equal((await runAction(['stop'], { env: box.env() })).code, 0);
   });
 }
+
+test('the library bundle holds no dependency code: a heavy load could not hide in it', () => {
+  // esbuild marks each module it bundles with a `// path` comment (the bundle is not minified)
+  const bundle = readFileSync(fileURLToPath(new URL('../../dist/initgen.cjs', import.meta.url)), 'utf8');
+  const bundled = [...bundle.matchAll(/^\/\/ (\S+)$/gm)].map((m) => m[1]);
+  assert.ok(bundled.includes('src/service/pidfile.ts'), bundled.join('\n'));
+  assert.deepEqual(bundled.filter((path) => path.includes('node_modules')), []);
+});
 
 test('the tracer would catch a heavy load, by import and by require', () => {
   const box = sandbox();

@@ -1,4 +1,4 @@
-// The benchmarked service: examples/hello's HTTP server under init.simple().
+// The benchmarked service as an ES module: app.cjs is the same program in CommonJS.
 // node:http is imported inside run() so that status/stop/start pay only for initgen.
 import init from 'initgen';
 
