@@ -39,4 +39,4 @@ export async function loadNormalized(file: string | undefined) {
 }
 
 export const out = (line: string): void => void process.stdout.write(`${line}\n`);
-export const err = (line: string): void => void process.stderr.write(`${line}\n`);
+export { errorLine as err } from './stderr.js';

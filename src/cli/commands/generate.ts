@@ -5,6 +5,7 @@ import type { Argv } from 'yargs';
 import { isTargetName, TARGET_NAMES, type TargetName } from '../../targets/registry.js';
 import type { RenderedFile } from '../../targets/types.js';
 import { CliError, EXIT, usageError } from '../errors.js';
+import { errorLine } from '../stderr.js';
 import type { Command } from './types.js';
 
 interface Output {
@@ -44,9 +45,14 @@ export const generateCommand: Command = {
     const outputs = await renderAll(opts, targets);
     if (opts.check) return check(outputs);
     if (opts.out === undefined && opts.root === undefined) return print(outputs);
-    const { writeFileAtomic } = await import('../../render/write.js');
-    // Each write waits on two fsyncs; the destinations are distinct (renderAll checks), so overlap them.
-    await Promise.all(outputs.map(({ file, dest }) => writeFileAtomic(dest, file.content, file.mode)));
+    const { writeFileAtomic, writeFileAtomicSync } = await import('../../render/write.js');
+    if (opts.root === undefined) {
+      for (const { file, dest } of outputs) writeFileAtomicSync(dest, file.content, file.mode);
+    } else {
+      // --root writes into a system (or its image): fsynced. The destinations are distinct
+      // (renderAll checks), so the writes overlap.
+      await Promise.all(outputs.map(({ file, dest }) => writeFileAtomic(dest, file.content, file.mode)));
+    }
     return EXIT.ok;
   },
 };
@@ -68,7 +74,7 @@ async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]
   const { generate, warnNodePath } = await import('../../generate.js');
   const { file, data } = await loadConfig(opts.config);
   const config = normalize(await validateConfig(data, file));
-  const warn = (message: string): void => void process.stderr.write(`${message}\n`);
+  const warn = errorLine;
   warnNodePath(config, warn);
   const several = targets.length > 1;
   const outputs: Output[] = [];
