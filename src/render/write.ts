@@ -2,7 +2,7 @@
 // full disk never leaves a half-written service file behind. Files written into a
 // system (install, --root) are also fsynced, so they survive a power cut; build
 // output (--out) is not, like any compiler's: it waited 10 ms per run on fsync.
-import { chmodSync, closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -33,8 +33,14 @@ export async function writeFileAtomic(path: string, content: string, mode: numbe
   await syncDir(dir);
 }
 
-/** Build output: atomic but not fsynced, and synchronous (a dozen small files: no thread-pool round trips). */
-export function writeFileAtomicSync(path: string, content: string, mode: number): void {
+/**
+ * Build output: atomic but not fsynced, and synchronous (a dozen small files: no
+ * thread-pool round trips). A file that already holds these bytes with this mode is
+ * left alone, mtime and all, so a rebuild does not look like a change to make or rsync.
+ * Returns whether it wrote.
+ */
+export function writeFileAtomicSync(path: string, content: string, mode: number): boolean {
+  if (sameFileSync(path, content, mode)) return false;
   mkdirSync(dirname(path), { recursive: true });
   const temp = tempName(path);
   const fd = openSync(temp, 'wx', mode);
@@ -49,6 +55,17 @@ export function writeFileAtomicSync(path: string, content: string, mode: number)
     if (open) closeSync(fd);
     rmSync(temp, { force: true });
     throw err;
+  }
+  return true;
+}
+
+function sameFileSync(path: string, content: string, mode: number): boolean {
+  try {
+    const stat = lstatSync(path);
+    if (!stat.isFile() || (stat.mode & 0o7777) !== mode || stat.size !== Buffer.byteLength(content)) return false;
+    return readFileSync(path).equals(Buffer.from(content));
+  } catch {
+    return false;
   }
 }
 

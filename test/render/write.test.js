@@ -1,10 +1,10 @@
 // contract §5: output is written atomically, and --check tells what differs.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileDrift, writeFileAtomic } from '../../dist/render/write.js';
+import { fileDrift, writeFileAtomic, writeFileAtomicSync } from '../../dist/render/write.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'initgen-write-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,4 +32,45 @@ test('fileDrift: missing, differs, mode, or nothing', async () => {
   assert.equal(await fileDrift(path, 'x', 0o644), 'differs');
   assert.equal(await fileDrift(path, 'y', 0o644), undefined);
   assert.equal(await fileDrift(path, 'y', 0o755), 'mode is 0644, expected 0755');
+});
+
+test('build output (--out): same steps synchronously; mode applied despite the umask; no temporary file', () => {
+  const path = join(dir, 'sync/c/run');
+  const old = process.umask(0o077);
+  try {
+    assert.equal(writeFileAtomicSync(path, 'one\n', 0o755), true);
+  } finally {
+    process.umask(old);
+  }
+  assert.equal(readFileSync(path, 'utf8'), 'one\n');
+  assert.equal(statSync(path).mode & 0o7777, 0o755);
+  assert.deepEqual(readdirSync(join(dir, 'sync/c')), ['run']);
+});
+
+test('build output: an identical file is left alone (inode and mtime kept); other bytes or mode rewrite it', () => {
+  const path = join(dir, 'sync/same');
+  writeFileAtomicSync(path, 'same\n', 0o644);
+  const past = new Date('2020-01-01T00:00:00Z');
+  utimesSync(path, past, past);
+  const before = statSync(path);
+  assert.equal(writeFileAtomicSync(path, 'same\n', 0o644), false);
+  const after = statSync(path);
+  assert.equal(after.ino, before.ino);
+  assert.equal(after.mtimeMs, past.getTime());
+  assert.equal(writeFileAtomicSync(path, 'same\n', 0o755), true, 'a mode change is a change');
+  assert.equal(statSync(path).mode & 0o7777, 0o755);
+  assert.notEqual(statSync(path).mtimeMs, past.getTime());
+  assert.equal(writeFileAtomicSync(path, 'other\n', 0o755), true);
+  assert.equal(readFileSync(path, 'utf8'), 'other\n');
+});
+
+test('build output: a failed write leaves the old file and no temporary file', () => {
+  const path = join(dir, 'sync/keep');
+  writeFileAtomicSync(path, 'old\n', 0o644);
+  // a directory where the file should go: the rename fails after the temporary file was written
+  const blocked = join(dir, 'sync/blocked');
+  writeFileAtomicSync(join(blocked, 'inside'), 'x', 0o644);
+  assert.throws(() => writeFileAtomicSync(blocked, 'new\n', 0o644), /EISDIR|ENOTEMPTY|EEXIST/);
+  assert.deepEqual(readdirSync(join(dir, 'sync')).filter((f) => f.endsWith('.tmp')), []);
+  assert.equal(readFileSync(path, 'utf8'), 'old\n');
 });
