@@ -4,13 +4,15 @@
 // its budget prints `over budget` and the exit code is 1. Not a test: timings
 // are never asserted by `npm test`.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_ENV, alive, freePort, killOwned, launch, listening, median, own, parallel, readPid, rssMiB, sample, timed, title, waitFor } from './measure.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 20);
+// BENCH_ONLY=status: the status figures alone (a quick check while working on that path)
+const ONLY = process.env.BENCH_ONLY;
 const PARALLEL = 100;
 const RENDER_CONFIGS = 1000;
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -58,17 +60,19 @@ function expectRunning(pidfile) {
 }
 
 /**
- * What any `require('pkg')` of a package with an `exports` map costs (initgen has one, so
- * that ES module programs get a facade): Node compiles its export-target checks on first use.
+ * Floors, measured in the same run. Any `require('pkg')` of a package with an `exports`
+ * map (initgen has one, so that ES module programs get a facade) makes Node compile its
+ * export-target checks; floor-status.cjs is the least a correct status can do.
  */
-function exportsFloor() {
+function floorPackage() {
   const pkg = path('floor', 'node_modules', 'floorpkg');
   mkdirSync(pkg, { recursive: true });
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'floorpkg', exports: { '.': { import: './empty.mjs', require: './empty.cjs' } } }));
-  writeFileSync(join(pkg, 'empty.cjs'), '');
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'floorpkg', exports: { '.': { import: './empty.mjs', require: './index.cjs' } } }));
+  writeFileSync(join(pkg, 'index.cjs'), readFileSync(here('./floor-status.cjs')));
   writeFileSync(join(pkg, 'empty.mjs'), '');
-  writeFileSync(path('floor', 'app.cjs'), "require('floorpkg');\n");
-  return path('floor', 'app.cjs');
+  writeFileSync(path('floor', 'require-only.cjs'), "require('floorpkg');\n");
+  writeFileSync(path('floor', 'status.cjs'), `require('floorpkg').simple({ name: ${JSON.stringify(NAME)}, pidfile: '/nonexistent' });\n`);
+  return { requireOnly: path('floor', 'require-only.cjs'), status: path('floor', 'status.cjs') };
 }
 
 async function statusFigures() {
@@ -80,7 +84,7 @@ async function statusFigures() {
   timed('sh', [LSB, 'start'], { env: lsbEnv(lsbRunning, { PORT: String(await freePort()) }) });
   await waitFor('the baseline daemon', () => alive(readPid(lsbRunning)) && title(readPid(lsbRunning)) === NAME);
   own(readPid(lsbRunning));
-  const floor = exportsFloor();
+  const floor = floorPackage();
   const genRunning = await sysvScript(path('sysv-running'), running);
   const genStopped = await sysvScript(path('sysv-stopped'), stopped);
   const m = await sample(REPS, {
@@ -88,7 +92,11 @@ async function statusFigures() {
     nodeRunning: () => timed(NODE, [APP, 'status'], { env: appEnv(running) }),
     nodeStopped: () => timed(NODE, [APP, 'status'], { env: appEnv(stopped), expect: [3] }),
     emptyEsm: () => timed(NODE, [EMPTY_ESM]),
-    exportsFloor: () => timed(NODE, [floor]),
+    exportsFloor: () => timed(NODE, [floor.requireOnly]),
+    floorRunning: () => timed(NODE, [floor.status, 'status'], { env: appEnv(running) }),
+    floorStopped: () => timed(NODE, [floor.status, 'status'], { env: appEnv(stopped), expect: [3] }),
+    // the two processes the generated script's identity check starts, and nothing else
+    twoProcesses: () => timed('sh', ['-c', 'stat -c "%s %.3Y" -- "$1" >/dev/null && od -An -v -tx1 /proc/sys/kernel/pid_max /proc/self/cmdline >/dev/null', 'sh', running]),
     esmRunning: () => timed(NODE, [APP_ESM, 'status'], { env: appEnv(running) }),
     esmStopped: () => timed(NODE, [APP_ESM, 'status'], { env: appEnv(stopped), expect: [3] }),
     sysvRunning: () => timed('sh', [genRunning, 'status']),
@@ -103,13 +111,16 @@ async function statusFigures() {
   row('`node app.mjs status` (ES module program), running', m.esmRunning, esmFloor, {});
   row('`node app.mjs status` (ES module program), stopped', m.esmStopped, esmFloor, {});
   row('`node empty.mjs` (Node\'s ES module loader alone)', m.emptyEsm, bareNode, {});
-  row('a CommonJS program that only requires an empty package with an `exports` map', m.exportsFloor, bareNode, {});
+  row('floor: a CommonJS program that only requires an empty package with an `exports` map', m.exportsFloor, bareNode, {});
+  row('floor: a 30-line status without initgen (floor-status.cjs), running', m.floorRunning, bareNode, {});
+  row('floor: a 30-line status without initgen (floor-status.cjs), stopped', m.floorStopped, bareNode, {});
   row('start-stop-daemon script `status`, running', m.lsbRunning, bareNode, {});
   row('start-stop-daemon script `status`, stopped', m.lsbStopped, bareNode, {});
   row('generated SysV `status`, running', m.sysvRunning, ['start-stop-daemon script', m.lsbRunning], { times: 1.5 });
   row('generated SysV `status`, stopped', m.sysvStopped, ['start-stop-daemon script', m.lsbStopped], { times: 1.5 });
   row('generated SysV `status`, running', m.sysvRunning, ['`node app.js status`', m.nodeRunning], { times: 0.1 });
   row('generated SysV `status`, stopped', m.sysvStopped, ['`node app.js status`', m.nodeStopped], { times: 0.1 });
+  row('floor: `sh -c` starting only `stat` and `od`, as the running check must', m.twoProcesses, ['`node app.js status`', m.nodeRunning], {});
   return { running, lsbRunning };
 }
 
@@ -242,9 +253,11 @@ if (REPS < 20) console.log(`note: fewer than 20 repetitions (BENCH_REPS=${REPS})
 let code = 0;
 try {
   const services = await statusFigures();
-  await lifecycleFigures();
-  await generatorFigures();
-  await parallelFigures(services);
+  if (ONLY !== 'status') {
+    await lifecycleFigures();
+    await generatorFigures();
+    await parallelFigures(services);
+  }
 } catch (error) {
   console.error(`bench failed: ${error.stack ?? error}`);
   code = 1;

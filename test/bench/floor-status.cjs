@@ -1,0 +1,36 @@
+// The least a correct `status` of a running service can do, without initgen: read the
+// pid file (no symlinks), check the process is alive, not newer than the file, named
+// NAME, and within pid_max (contract §2), print, exit. The bench installs it as a package
+// with an `exports` map, as initgen is, and times `node floor-app.cjs status` against it:
+// what Node itself costs before any of initgen's own work.
+const fs = require('node:fs');
+
+exports.simple = function simple({ name, pidfile }) {
+  let fd;
+  try {
+    fd = fs.openSync(process.env.INITGEN_PIDFILE || pidfile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    fs.writeSync(1, `${name} is not running\n`);
+    process.exit(3);
+  }
+  const file = fs.fstatSync(fd);
+  const bytes = Buffer.alloc(33);
+  const text = bytes.subarray(0, fs.readSync(fd, bytes, 0, 33, 0)).toString('latin1');
+  fs.closeSync(fd);
+  const pid = Number(/^([1-9][0-9]{0,9})\n?$/.exec(text)?.[1]);
+  let ours = false;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const bootMs = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))[1]) * 1000;
+    ours =
+      fields[0] !== 'Z' &&
+      bootMs + Number(fields[19]) * 10 <= file.mtimeMs + 1000 &&
+      fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === name &&
+      pid <= Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+  } catch {
+    ours = false;
+  }
+  fs.writeSync(1, ours ? `${name} is running (pid ${pid})\n` : `${name} is dead, but pid file exists\n`);
+  process.exit(ours ? 0 : 1);
+};
