@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { isTargetName, TARGET_NAMES, type TargetName } from '../targets/registry.js';
 import { CliError, usageError, type ExitCode } from './errors.js';
+import { writeLine } from '../write-line.js';
 
 export function placeOptions(yargs: Argv): Argv {
   return yargs
@@ -39,4 +40,4 @@ export async function loadNormalized(file: string | undefined) {
 }
 
 export const out = (line: string): void => void process.stdout.write(`${line}\n`);
-export { errorLine as err } from './stderr.js';
+export const err = (line: string): void => writeLine(2, line);

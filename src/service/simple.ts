@@ -1,10 +1,11 @@
 // init.simple(): the command line of a service program. Parses the action,
 // runs it, prints, and turns the named outcome into the LSB exit code (contract §1).
 import { ACTION_CODES, STATUS_CODES, isAction, usageLine, type Action } from '../lsb.js';
-import { fs, util } from './builtins.js';
+import { util } from './builtins.js';
 import { DAEMON_ENV, resolveOptions, type ServiceOptions } from './options.js';
 import { failed, type ActionResult } from './outcome.js';
 import { createService, type Service } from './service.js';
+import { writeLine } from '../write-line.js';
 
 /** Actions that may carry `-- ARGS...` for the program. */
 const TAKES_PROGRAM_ARGS: ReadonlySet<Action> = new Set(['start', 'restart', 'try-restart', 'force-reload', 'run']);
@@ -37,14 +38,8 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   return { usage: `unexpected argument \`${rest[0]}\` after \`${word}\`` };
 }
 
-/** Write straight to fd 1/2: process.stdout on a pipe would load the stream and socket machinery. */
 function say(fd: 1 | 2, text: string | undefined): void {
-  if (!text) return;
-  try {
-    fs.writeSync(fd, `${text}\n`);
-  } catch {
-    (fd === 1 ? process.stdout : process.stderr).write(`${text}\n`);
-  }
+  if (text) writeLine(fd, text);
 }
 
 function finish(result: ActionResult): never {

@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import { isTargetName, TARGET_NAMES, type TargetName } from '../../targets/registry.js';
 import type { RenderedFile } from '../../targets/types.js';
 import { CliError, EXIT, usageError } from '../errors.js';
-import { errorLine } from '../stderr.js';
+import { writeLine } from '../../write-line.js';
 import type { Command } from './types.js';
 
 interface Output {
@@ -74,7 +74,7 @@ async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]
   const { generate, warnNodePath } = await import('../../generate.js');
   const { file, data } = await loadConfig(opts.config);
   const config = normalize(await validateConfig(data, file));
-  const warn = errorLine;
+  const warn = (message: string): void => writeLine(2, message);
   warnNodePath(config, warn);
   const several = targets.length > 1;
   const outputs: Output[] = [];
