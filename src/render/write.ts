@@ -44,15 +44,15 @@ export function writeFileAtomicSync(path: string, content: string, mode: number)
   mkdirSync(dirname(path), { recursive: true });
   const temp = tempName(path);
   const fd = openSync(temp, 'wx', mode);
-  let open = true;
+  let closed = false;
   try {
     writeFileSync(fd, content);
     closeSync(fd);
-    open = false;
+    closed = true;
     chmodSync(temp, mode); // the umask may have cleared bits that `mode` asks for
     renameSync(temp, path);
   } catch (err) {
-    if (open) closeSync(fd);
+    if (!closed) closeSync(fd);
     rmSync(temp, { force: true });
     throw err;
   }
