@@ -1,9 +1,8 @@
 // What install and uninstall do besides writing files: each step is data, so that
 // --dry-run prints exactly what a real run would do, and a failure can say what was done.
 import { spawn } from 'node:child_process';
-import { rename, rm, symlink, unlink, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { shQuoteAll } from '../render/sh.js';
+import { removeIn, renameIn, symlinkIn } from '../render/write.js';
 
 export type Action =
   /** run a tool; `tolerate`: failing is expected when there is nothing to stop (a warning, not an error) */
@@ -30,8 +29,11 @@ export function describe(a: Action): string {
   }
 }
 
-/** Run one action; a tolerated failure returns its message instead of throwing. */
-export async function perform(a: Action): Promise<string | undefined> {
+/**
+ * Run one action; a tolerated failure returns its message instead of throwing. Paths
+ * are host paths inside ROOT, and the file actions stay inside it (src/render/write.ts).
+ */
+export async function perform(a: Action, root: string): Promise<string | undefined> {
   switch (a.kind) {
     case 'run': {
       const { code, output } = await runTool(a.argv);
@@ -41,17 +43,13 @@ export async function perform(a: Action): Promise<string | undefined> {
       throw new Error(why);
     }
     case 'symlink':
-      await mkdir(dirname(a.path), { recursive: true });
-      await rm(a.path, { force: true });
-      await symlink(a.target, a.path);
+      symlinkIn(root, a.target, a.path);
       return undefined;
     case 'unlink':
-      await unlink(a.path).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') throw e;
-      });
+      removeIn(root, a.path);
       return undefined;
     case 'rename':
-      await rename(a.from, a.to);
+      renameIn(root, a.from, a.to);
       return undefined;
     case 'waitFail': {
       const deadline = Date.now() + a.seconds * 1000;

@@ -1,9 +1,17 @@
 // What install wrote, kept at ROOT/var/lib/initgen/NAME/TARGET.json, so that uninstall
 // removes exactly that and a reinstall knows which files it may replace.
+//
+// A record under --root DIR belongs to whoever owns DIR, so it is input like any other
+// (docs/contract.md §5): every field is checked before it is used, a recorded file must
+// be one the recorded target renders for the recorded name, and every path is used
+// confined to the root (src/render/write.ts), so a record cannot make root remove or
+// read anything outside it, nor put a hostile name into `/etc/init.d/NAME stop`.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
-import type { TargetName } from '../targets/registry.js';
-import { writeFileAtomic } from '../render/write.js';
+import { readdirSync } from 'node:fs';
+import { posix } from 'node:path';
+import { SERVICE_NAME_PATTERN } from '../config/schema.js';
+import { isTargetName, type TargetName } from '../targets/registry.js';
+import { closeDir, openDirIn, readFileIn, removeDirIn, removeIn, writeFileAtomic } from '../render/write.js';
 import { inRoot } from './rootfs.js';
 
 export interface Manifest {
@@ -24,42 +32,128 @@ export const sha256 = (content: string | Buffer): string => createHash('sha256')
 export const manifestDir = (root: string, name: string): string => inRoot(root, `/var/lib/initgen/${name}`);
 export const manifestPath = (root: string, name: string, target: string): string => `${manifestDir(root, name)}/${target}.json`;
 
+/** A record that cannot be trusted: nothing is done (exit 2). */
+export class ManifestError extends Error {}
+
+const NAME = new RegExp(SERVICE_NAME_PATTERN);
+export const isServiceName = (name: string): boolean => NAME.test(name);
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The files TARGET renders for service NAME, as patterns of install paths. Kept next to
+ * the targets by a test that renders every target (test/install/manifest.test.js).
+ */
+export function ownPath(target: TargetName, name: string, path: string): boolean {
+  const n = esc(name);
+  const supervised = (dir: string): RegExp => new RegExp(`^${dir}/${n}/(run|log/run|env/[^/]+)$`);
+  const rule: Record<TargetName, RegExp> = {
+    sysv: new RegExp(`^etc/init\\.d/${n}$`),
+    openrc: new RegExp(`^etc/init\\.d/${n}$`),
+    upstart: new RegExp(`^etc/init/${n}\\.conf$`),
+    smf: new RegExp(`^lib/svc/manifest/site/${n}\\.xml$`),
+    // the label is the config's own (launchd.label), not the name
+    launchd: /^Library\/Launch(Daemons|Agents)\/[A-Za-z0-9][A-Za-z0-9_.-]*\.plist$/,
+    systemd: new RegExp(`^lib/systemd/system/${n}\\.service$`),
+    runit: supervised('etc/sv'),
+    daemontools: supervised('etc/service'),
+    logrotate: new RegExp(`^etc/logrotate\\.d/${n}$`),
+  };
+  return rule[target].test(path);
+}
+
+/** A relative path with no empty, `.` or `..` step. */
+const plainRelative = (p: unknown): p is string =>
+  typeof p === 'string' && p !== '' && !p.startsWith('/') && !p.includes('\0') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+
+const plainAbsolute = (p: unknown): p is string => typeof p === 'string' && (p === '/' || (p.startsWith('/') && plainRelative(p.slice(1))));
+
+/** Every problem with a parsed record found at var/lib/initgen/NAME/TARGET.json. */
+export function manifestProblems(m: unknown, name: string, target: string): string[] {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return ['not an object'];
+  const r = m as Record<string, unknown>;
+  const problems: string[] = [];
+  if (r.name !== name || !isServiceName(name)) problems.push(`\`name\` is ${JSON.stringify(r.name)}, not the service name ${JSON.stringify(name)} of its directory`);
+  if (r.target !== target || !isTargetName(target)) problems.push(`\`target\` is ${JSON.stringify(r.target)}, not the target ${JSON.stringify(target)} of its file name`);
+  if (typeof r.enabled !== 'boolean') problems.push('`enabled` is not true or false');
+  if (r.scanDir !== undefined && !plainAbsolute(r.scanDir)) problems.push(`\`scanDir\` ${JSON.stringify(r.scanDir)} is not a plain absolute path`);
+  const files = Array.isArray(r.files) ? r.files : undefined;
+  if (files === undefined) problems.push('`files` is not a list');
+  for (const f of files ?? []) {
+    const e = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
+    const shown = JSON.stringify(e.path);
+    if (!plainRelative(e.path)) problems.push(`file ${shown} is not a plain relative path`);
+    else if (problems.length === 0 && !ownPath(target as TargetName, name, e.path)) problems.push(`file ${shown} is not a file ${target} installs for ${name}`);
+    if (!Number.isInteger(e.mode) || (e.mode as number) < 0 || (e.mode as number) > 0o7777) problems.push(`file ${shown}: \`mode\` is not a file mode`);
+    if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256)) problems.push(`file ${shown}: \`sha256\` is not a SHA-256 digest`);
+  }
+  const dirs = Array.isArray(r.dirs) ? r.dirs : undefined;
+  if (dirs === undefined) problems.push('`dirs` is not a list');
+  const paths = (files ?? []).map((f) => `/${(f as { path?: unknown }).path}`);
+  for (const d of dirs ?? []) {
+    // install records only directories it created on the way to its files
+    if (!plainAbsolute(d) || d === '/' || !paths.some((p) => p.startsWith(`${d}/`))) problems.push(`directory ${JSON.stringify(d)} is not one on the way to a recorded file`);
+  }
+  return problems;
+}
+
 export async function readManifest(root: string, name: string, target: string): Promise<Manifest | undefined> {
-  const text = await readFile(manifestPath(root, name, target), 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : (JSON.parse(text) as Manifest);
+  const path = manifestPath(root, name, target);
+  if (!isServiceName(name)) throw new ManifestError(`refusing to use the service name \`${name}\` (letters, digits, _ . @ -)`);
+  const found = readFileIn(root, path);
+  if (found.kind === 'missing') return undefined;
+  if (found.kind === 'other') throw new ManifestError(`${path}: not a regular file`);
+  let data: unknown;
+  try {
+    data = JSON.parse(found.content.toString('utf8'));
+  } catch (err) {
+    throw new ManifestError(`${path}: invalid JSON: ${(err as Error).message}`);
+  }
+  const problems = manifestProblems(data, name, target);
+  if (problems.length > 0) throw new ManifestError(`${path}: not a record initgen wrote: ${problems.join('; ')}`);
+  return data as Manifest;
 }
 
 /** Every target installed for NAME. */
 export async function installedTargets(root: string, name: string): Promise<string[]> {
-  const entries = await readdir(manifestDir(root, name)).catch(() => [] as string[]);
+  if (!isServiceName(name)) throw new ManifestError(`refusing to use the service name \`${name}\` (letters, digits, _ . @ -)`);
+  const dir = openDirIn(root, `/var/lib/initgen/${name}`);
+  if (dir === undefined) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir.at);
+  } finally {
+    closeDir(dir);
+  }
   return entries.filter((e) => e.endsWith('.json')).map((e) => e.slice(0, -5)).sort();
 }
 
 export async function writeManifest(root: string, m: Manifest): Promise<void> {
-  await writeFileAtomic(manifestPath(root, m.name, m.target), `${JSON.stringify(m, null, 2)}\n`, 0o644);
+  await writeFileAtomic(manifestPath(root, m.name, m.target), `${JSON.stringify(m, null, 2)}\n`, 0o644, root);
 }
 
 export async function removeManifest(root: string, name: string, target: string): Promise<void> {
-  await rm(manifestPath(root, name, target), { force: true });
-  await rmdir(manifestDir(root, name)).catch(() => undefined);
+  removeIn(root, manifestPath(root, name, target));
+  removeDirIn(root, manifestDir(root, name));
 }
 
-async function contentAt(path: string): Promise<Buffer | undefined> {
-  return readFile(path).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
-    throw e;
-  });
+/** The content of the regular file at PATH inside ROOT; a link or anything else there is not content. */
+function contentAt(root: string, path: string): Buffer | undefined | 'other' {
+  const found = readFileIn(root, path);
+  return found.kind === 'file' ? found.content : found.kind === 'missing' ? undefined : 'other';
 }
 
 /** May install replace PATH? Yes when absent, when it carries the marker, or when a manifest lists it. */
-export async function replaceable(path: string, listed: boolean): Promise<boolean> {
-  const content = await contentAt(path);
+export async function replaceable(root: string, path: string, listed: boolean): Promise<boolean> {
+  const content = contentAt(root, path);
+  if (content === 'other') return false;
   return content === undefined || listed || content.includes(MARKER);
 }
 
 /** May uninstall remove PATH? Yes when it carries the marker or is still what install wrote; undefined when absent. */
-export async function removable(path: string, sha: string | undefined): Promise<boolean | undefined> {
-  const content = await contentAt(path);
+export async function removable(root: string, path: string, sha: string | undefined): Promise<boolean | undefined> {
+  const content = contentAt(root, path);
   if (content === undefined) return undefined;
+  if (content === 'other') return false;
   return content.includes(MARKER) || sha === sha256(content);
 }

@@ -7,6 +7,7 @@ import type { TargetName } from '../targets/registry.js';
 import type { RenderedFile } from '../targets/types.js';
 import { detect, sysvFlavour, targetOf } from './detect.js';
 import { defaultScanDir, ENABLERS, type Site } from './enablers.js';
+import { ManifestError } from './manifest.js';
 import { existingAncestor, exists, findTool, isDir } from './rootfs.js';
 
 /** A refusal or failure with the lines to print and the exit code. */
@@ -73,4 +74,12 @@ export function privilegeError(problems: string[]): InstallError {
     [...problems.map((p) => `initgen: ${p}`), 'initgen: run it as root, or stage the files with --root DIR --no-enable'],
     4,
   );
+}
+
+/** A record someone else could have written is refused before anything is done (exit 2). */
+export function untrusted(err: unknown): never {
+  if (err instanceof ManifestError) {
+    throw new InstallError([`initgen: ${err.message}`, "initgen: nothing was done; if that record is not initgen's, move it away"], 2);
+  }
+  throw err;
 }

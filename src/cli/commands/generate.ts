@@ -1,6 +1,6 @@
 // The default command: render service files for one target or all of them.
 // Everything is validated and rendered in memory before the first file is written.
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Argv } from 'yargs';
 import { isTargetName, TARGET_NAMES, type TargetName } from '../../targets/registry.js';
 import type { RenderedFile } from '../../targets/types.js';
@@ -43,19 +43,43 @@ export const generateCommand: Command = {
     const targets = targetList(opts.target);
     if (opts.check && opts.out === undefined && opts.root === undefined) throw usageError('--check needs --out DIR or --root DIR');
     const outputs = await renderAll(opts, targets);
-    if (opts.check) return check(outputs);
+    if (opts.check) return check(outputs, (opts.root ?? opts.out) as string);
     if (opts.out === undefined && opts.root === undefined) return print(outputs);
     const { writeFileAtomic, writeFileAtomicSync } = await import('../../render/write.js');
+    // the tree may belong to someone else: every write stays inside it (src/render/write.ts)
+    const tree = (opts.root ?? opts.out) as string;
+    await reachable(outputs, tree);
     if (opts.root === undefined) {
-      for (const { file, dest } of outputs) writeFileAtomicSync(dest, file.content, file.mode);
+      for (const { file, dest } of outputs) await cannotWrite(dest, () => writeFileAtomicSync(dest, file.content, file.mode, tree));
     } else {
       // --root writes into a system (or its image): fsynced. The destinations are distinct
       // (renderAll checks), so the writes overlap.
-      await Promise.all(outputs.map(({ file, dest }) => writeFileAtomic(dest, file.content, file.mode)));
+      await Promise.all(outputs.map(({ file, dest }) => cannotWrite(dest, () => writeFileAtomic(dest, file.content, file.mode, tree))));
     }
     return EXIT.ok;
   },
 };
+
+/** Before the first write: every destination's directory resolves inside the tree (a link loop or a file in the way fails here, not halfway). */
+async function reachable(outputs: Output[], tree: string): Promise<void> {
+  const { openDirIn, closeDir, insideTree } = await import('../../render/write.js');
+  for (const { dest } of outputs) {
+    await cannotWrite(dest, () => {
+      const dir = openDirIn(tree, posix.dirname(insideTree(tree, dest)));
+      if (dir !== undefined) closeDir(dir);
+    });
+  }
+}
+
+/** A refused or failed write: `initgen: cannot write DEST: why`, exit 1. */
+async function cannotWrite(dest: string, write: () => unknown): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    const { whyFailed } = await import('../../render/write.js');
+    throw new CliError([`initgen: cannot write ${dest}: ${whyFailed(err)}`], EXIT.failure);
+  }
+}
 
 function targetList(value: string): TargetName[] {
   if (value === 'all') return [...TARGET_NAMES];
@@ -95,11 +119,11 @@ async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]
   return outputs;
 }
 
-async function check(outputs: Output[]): Promise<typeof EXIT.ok | typeof EXIT.failure> {
+async function check(outputs: Output[], tree: string): Promise<typeof EXIT.ok | typeof EXIT.failure> {
   const { fileDrift } = await import('../../render/write.js');
   const drift: string[] = [];
   for (const { file, dest } of outputs) {
-    const why = await fileDrift(dest, file.content, file.mode);
+    const why = await fileDrift(dest, file.content, file.mode, tree);
     if (why !== undefined) drift.push(`initgen: ${dest}: ${why}`);
   }
   if (drift.length > 0) throw new CliError(drift, EXIT.failure);
