@@ -1,10 +1,12 @@
 // Which init system runs this host, from evidence, strongest first. Tools on PATH are
 // weak evidence (pm2 trusts the first one it finds); what is running is strong.
-import { execFile } from 'node:child_process';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+// Detection only reads files: it never runs a program, since with --root DIR every
+// program there is whoever owns DIR's (docs/contract.md §5), and the live system's
+// answers are all in /proc and /run anyway.
+import { readdir, readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { TargetName } from '../targets/registry.js';
-import { findTool, inRoot, isDir } from './rootfs.js';
+import { findTool, inRoot, isDir, readSmall } from './rootfs.js';
 
 export const INIT_SYSTEMS = ['systemd', 'upstart', 'sysv-debian', 'sysv-rhel', 'openrc', 'launchd', 'smf', 'runit', 'daemontools'] as const;
 export type InitSystem = (typeof INIT_SYSTEMS)[number];
@@ -46,7 +48,7 @@ const PID1: [RegExp, InitSystem][] = [
 
 // comm says "init" for sysvinit and for upstart alike; the exe link tells them apart.
 const pid1: Probe = async (root) => {
-  const comm = (await readFile(inRoot(root, '/proc/1/comm'), 'utf8').catch(() => '')).trim();
+  const comm = (await readSmall(inRoot(root, '/proc/1/comm'))).trim();
   const exe = await readlink(inRoot(root, '/proc/1/exe')).catch((e: NodeJS.ErrnoException) => `(${e.code ?? 'unreadable'})`);
   const seen = `comm ${comm || '(unreadable)'}, exe ${exe}`;
   for (const word of [exe.replace(/ \(deleted\)$/, ''), comm]) {
@@ -56,14 +58,14 @@ const pid1: Probe = async (root) => {
   return { check: '/proc/1/comm, /proc/1/exe', seen: comm === 'init' ? `${seen}: sysvinit or upstart` : seen };
 };
 
+// Upstart's initctl carries its package name ("initctl (upstart 1.12.1)"); the bytes of
+// the file are read, as `strings` would, never run.
 const initctl: Probe = async (root) => {
-  const check = 'initctl version';
+  const check = 'initctl mentions upstart';
   const tool = await findTool(root, 'initctl');
   if (tool === undefined) return { check, seen: 'no initctl' };
-  const out = await new Promise<string>((done) => {
-    execFile(tool, ['version'], { timeout: 5000, encoding: 'utf8' }, (_err, stdout) => done(String(stdout ?? '').trim()));
-  });
-  return /upstart/i.test(out) ? { check, seen: out, system: 'upstart' } : { check, seen: out || 'no upstart version' };
+  const seen = `/${posix.relative(root, tool)}`;
+  return /upstart/i.test(await readSmall(tool, 8 << 20)) ? { check, seen: `${seen} is upstart's`, system: 'upstart' } : { check, seen: `${seen} is not upstart's` };
 };
 
 function tool(name: string, system: InitSystem): Probe {
@@ -79,7 +81,7 @@ const supervisors: Probe = async (root) => {
   const check = 'runsvdir or svscan running';
   const pids = await readdir(inRoot(root, '/proc')).catch(() => [] as string[]);
   for (const pid of pids.filter((p) => /^\d+$/.test(p)).sort((a, b) => Number(a) - Number(b))) {
-    const comm = (await readFile(inRoot(root, `/proc/${pid}/comm`), 'utf8').catch(() => '')).trim();
+    const comm = (await readSmall(inRoot(root, `/proc/${pid}/comm`))).trim();
     const system = SUPERVISORS[comm];
     if (system !== undefined) return { check, seen: `${comm} is pid ${pid}`, system };
   }

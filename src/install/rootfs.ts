@@ -1,7 +1,7 @@
 // Paths inside an install root (`--root DIR`, default /): symlinks resolve within the
 // root, tools are looked up in the root's own bin directories.
 import { constants } from 'node:fs';
-import { access, lstat, readlink, stat } from 'node:fs/promises';
+import { access, lstat, open, readlink, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 
 export const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
@@ -71,4 +71,26 @@ export async function walk(root: string, path: string): Promise<{ dirs: string[]
     if (pending.length > 0) dirs.push(here);
   }
   return { dirs, file: here };
+}
+
+/**
+ * The first MAX bytes of a regular file as text, '' when it is anything else: with
+ * --root DIR the file is DIR's owner's, and a FIFO planted there must not hang root.
+ */
+export async function readSmall(path: string, max = 4096): Promise<string> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
+  if (handle === undefined) return '';
+  try {
+    const st = await handle.stat();
+    // /proc files report size 0 and are read to the end all the same
+    if (!st.isFile()) return '';
+    const buf = Buffer.alloc(max);
+    let got = 0;
+    for (let n = -1; n !== 0 && got < max; got += n) n = (await handle.read(buf, got, max - got, got)).bytesRead;
+    return buf.subarray(0, got).toString('latin1');
+  } catch {
+    return '';
+  } finally {
+    await handle.close();
+  }
 }
