@@ -194,3 +194,18 @@ test('--root with targets that install the same path: exit 2, nothing written', 
   assert.match(r.stderr, /^initgen: sysv and openrc would both write root\/etc\/init\.d\/hello; /);
   assert.ok(!existsSync(join(cwd, 'root')));
 });
+
+test('issue 11: the README\'s `--target all --root debian/hello` and its `--check` exit 0: sysv keeps etc/init.d, openrc is left out', () => {
+  const cwd = dir({ 'initgen.json': readFileSync(fileURLToPath(new URL('../../examples/hello/initgen.json', import.meta.url)), 'utf8') });
+  const r = initgen(['--target', 'all', '--root', 'debian/hello'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.lines.filter((l) => l.includes('leaves out')), [
+    'initgen: note: --target all leaves out openrc: sysv already installs etc/init.d/hello (name openrc in --target to get it instead)',
+  ]);
+  assert.match(readFileSync(join(cwd, 'debian/hello/etc/init.d/hello'), 'utf8'), /^### BEGIN INIT INFO/m);
+  assert.ok(existsSync(join(cwd, 'debian/hello/lib/systemd/system/hello.service')));
+  const check = initgen(['--target', 'all', '--root', 'debian/hello', '--check'], cwd);
+  assert.equal(check.code, 0, check.stderr);
+  // named explicitly, both still collide
+  assert.equal(initgen(['--target', 'sysv,openrc', '--root', 'debian/hello', '--check'], cwd).code, 2);
+});

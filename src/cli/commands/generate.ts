@@ -103,12 +103,23 @@ async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]
   const several = targets.length > 1;
   const outputs: Output[] = [];
   for (const name of targets) {
+    const mine: Output[] = [];
     for (const rendered of await generate(config, name, warn)) {
       const outPath = several ? join(name, rendered.outPath) : rendered.outPath;
       const dest =
         opts.root !== undefined ? join(opts.root, rendered.installPath) : opts.out !== undefined ? join(opts.out, outPath) : outPath;
-      outputs.push({ target: name, file: rendered, dest });
+      mine.push({ target: name, file: rendered, dest });
     }
+    // `--target all --root`: one root holds one init script per path. sysv and openrc both
+    // install etc/init.d/NAME; the earlier target in the registry (sysv) keeps it, and the
+    // other is left out unless named (docs/packaging.md).
+    const taken = opts.target === 'all' && opts.root !== undefined ? mine.find((m) => outputs.some((o) => o.dest === m.dest)) : undefined;
+    if (taken !== undefined) {
+      const owner = outputs.find((o) => o.dest === taken.dest)?.target as TargetName;
+      warn(`initgen: note: --target all leaves out ${name}: ${owner} already installs ${taken.file.installPath} (name ${name} in --target to get it instead)`);
+      continue;
+    }
+    outputs.push(...mine);
   }
   const seen = new Map<string, TargetName>();
   for (const { target, dest } of outputs) {
