@@ -1,7 +1,8 @@
 // Find and read a config file: JSON, YAML, or the `initgen` key of package.json.
 // Every failure is a ConfigError: one line per problem, naming the file.
-import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, open, readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** A config the user must fix (the CLI exits 2 with one line per problem). */
 export class ConfigError extends Error {
@@ -28,8 +29,13 @@ export async function loadConfig(file: string | undefined, cwd: string = process
     const data = await parse(file, text);
     return { file, data: isPackageJson(file) ? packageKey(file, data) : data };
   }
+  // As root, a config nobody named is trusted only if nobody but root could have put it
+  // there (docs/contract.md §5): root running `initgen install` in a directory others
+  // can write would otherwise install their service.
+  const asRoot = process.geteuid?.() === 0;
+  if (asRoot) await trustedDirectory(cwd);
   for (const name of CONFIG_FILES) {
-    const text = await readText(join(cwd, name), name);
+    const text = asRoot ? await readTrusted(join(cwd, name), name) : await readText(join(cwd, name), name);
     if (text === undefined) continue;
     const data = await parse(name, text);
     if (name !== 'package.json') return { file: name, data };
@@ -47,6 +53,44 @@ async function readText(path: string, shown: string): Promise<string | undefined
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     throw new ConfigError([`${shown}: cannot read: ${code ?? (err as Error).message}`]);
+  }
+}
+
+const PASS_CONFIG = 'as root, a config found in the current directory must be owned by root and writable by no one else; pass --config FILE to use it anyway';
+
+/** Why others could change what is in DIR: it, or a directory above it, is theirs or writable by them. */
+async function trustedDirectory(dir: string): Promise<void> {
+  for (let d = resolve(dir), first = true; ; d = dirname(d), first = false) {
+    const st = await lstat(d);
+    // a sticky directory (/tmp) lets others add entries but not rename or remove root's
+    const others = (st.mode & 0o022) !== 0 && (first || (st.mode & 0o1000) === 0);
+    if (st.uid !== 0 || others) {
+      const who = st.uid !== 0 ? `owned by uid ${st.uid}` : `mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}`;
+      throw new ConfigError([`${d}: refusing to look for a config here: ${who}; ${PASS_CONFIG}`]);
+    }
+    if (d === dirname(d)) return;
+  }
+}
+
+/** Read NAME without following a link, checked on the descriptor it is read from; undefined when absent. */
+async function readTrusted(path: string, shown: string): Promise<string | undefined> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP' || code === 'EMLINK') throw new ConfigError([`${shown}: refusing a symbolic link; ${PASS_CONFIG}`]);
+    throw new ConfigError([`${shown}: cannot read: ${code ?? (err as Error).message}`]);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new ConfigError([`${shown}: not a regular file`]);
+    if (st.uid !== 0) throw new ConfigError([`${shown}: refusing it: owned by uid ${st.uid}; ${PASS_CONFIG}`]);
+    if ((st.mode & 0o022) !== 0) throw new ConfigError([`${shown}: refusing it: mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}; ${PASS_CONFIG}`]);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
 }
 
