@@ -8,6 +8,7 @@ import { describe, perform, type Action } from './actions.js';
 import { ENABLERS, PlanError } from './enablers.js';
 import { manifestPath, readManifest, replaceable, sha256, writeManifest, type Manifest } from './manifest.js';
 import { chooseTarget, InstallError, privilegeError, privilegeProblems, site, untrusted, type PlaceOptions } from './plan.js';
+import { codeWriters, MODULE_LIMIT, rootRunsCode, shortList } from './code-owners.js';
 import { pathProblems } from './preflight.js';
 import { inRoot } from './rootfs.js';
 
@@ -29,6 +30,21 @@ export async function install(config: NormalizedConfig, opts: InstallOptions): P
   const enabler = ENABLERS[target];
   const old = await readManifest(root, name, target).catch(untrusted);
   const listed = new Set(old?.files.map((f) => f.path));
+
+  // not overridable: a package build stages files under --root that are not yet owned as installed (--no-path-check)
+  if ((root === '/' || opts.pathCheck) && rootRunsCode(target, config)) {
+    const { problems, unchecked } = await codeWriters(root, config);
+    for (const top of unchecked) opts.warn(`initgen: warning: ${top} holds more than ${MODULE_LIMIT} entries; the rest was not checked for writers other than root`);
+    if (problems.length > 0) {
+      throw new InstallError(
+        [
+          ...shortList(problems).map((p) => `initgen: refusing to install: ${p}`),
+          `initgen: root runs this code (${target === 'sysv' || target === 'smf' ? `the ${target} wrapper runs node as root for every action` : 'no `user` is set'}); make it root's and writable by no one else (chown -R root:root, chmod -R go-w), see docs/install.md`,
+        ],
+        2,
+      );
+    }
+  }
 
   const clashes: string[] = [];
   for (const f of files) {

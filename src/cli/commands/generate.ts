@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import type { Argv } from 'yargs';
 import { isTargetName, TARGET_NAMES, type TargetName } from '../../targets/registry.js';
 import type { RenderedFile } from '../../targets/types.js';
+import type { NormalizedConfig } from '../../config/types.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { writeLine } from '../../write-line.js';
 import type { Command } from './types.js';
@@ -121,6 +122,7 @@ async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]
     }
     outputs.push(...mine);
   }
+  await warnCodeWriters(opts, config, [...new Set(outputs.map((o) => o.target))], warn);
   const seen = new Map<string, TargetName>();
   for (const { target, dest } of outputs) {
     const other = seen.get(dest);
@@ -128,6 +130,15 @@ async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]
     seen.set(dest, target);
   }
   return outputs;
+}
+
+/** Root would run code others can change: install refuses it; generation says so and goes on (src/install/code-owners.ts). */
+async function warnCodeWriters(opts: Options, config: NormalizedConfig, targets: TargetName[], warn: (message: string) => void): Promise<void> {
+  const { codeWriters, rootRunsCode, shortList } = await import('../../install/code-owners.js');
+  const running = targets.filter((t) => rootRunsCode(t, config));
+  if (running.length === 0) return;
+  const { problems } = await codeWriters(opts.root ?? '/', config);
+  for (const p of shortList(problems)) warn(`initgen: warning: ${running.join(', ')} would run as root code that others can change: ${p}; \`initgen install\` refuses this (docs/install.md)`);
 }
 
 async function check(outputs: Output[], tree: string): Promise<typeof EXIT.ok | typeof EXIT.failure> {
