@@ -76,8 +76,8 @@ const runit: Enabler = {
   // runsv: force-shutdown stops the service (KILL after the timeout) and its log, then exits.
   disable: (s) => [
     ...unlinkScan(s),
-    { kind: 'run', argv: ['sv', '-w', String(s.stopTimeout), 'force-shutdown', at(s, serviceDir(s))], tolerate: true },
-    { kind: 'waitFail', argv: ['sv', 'status', at(s, serviceDir(s))], seconds: s.stopTimeout + 10 },
+    { kind: 'run', argv: ['sv', '-w', String(s.stopTimeout), 'force-shutdown', at(s, serviceDir(s))], tolerate: true, dirs: [at(s, serviceDir(s))] },
+    { kind: 'waitFail', argv: ['sv', 'status', at(s, serviceDir(s))], seconds: s.stopTimeout + 10, dirs: [at(s, serviceDir(s))] },
   ],
   runtime: ['supervise', 'log/supervise'],
 };
@@ -98,9 +98,9 @@ const daemontools: Enabler = {
     const dir = park?.to ?? at(s, serviceDir(s));
     return [
       ...(park === undefined ? unlinkScan(s) : [{ kind: 'rename' as const, from: park.from, to: park.to }]),
-      { kind: 'run', argv: ['svc', '-dx', dir, `${dir}/log`], tolerate: true },
-      { kind: 'waitFail', argv: ['svok', dir], seconds: s.stopTimeout + 10 },
-      { kind: 'waitFail', argv: ['svok', `${dir}/log`], seconds: s.stopTimeout + 10 },
+      { kind: 'run', argv: ['svc', '-dx', dir, `${dir}/log`], tolerate: true, dirs: [dir] },
+      { kind: 'waitFail', argv: ['svok', dir], seconds: s.stopTimeout + 10, dirs: [dir] },
+      { kind: 'waitFail', argv: ['svok', `${dir}/log`], seconds: s.stopTimeout + 10, dirs: [dir] },
     ];
   },
   parked: parkedDir,
@@ -114,6 +114,9 @@ function insservArgs(s: Site): string[] {
   return [s.insserv, '-f', '-p', initd, '-i', initd, '-c', at(s, '/etc/insserv.conf'), '-o', at(s, '/etc/insserv/overrides')];
 }
 
+/** The directories insserv works in, handed to it open (actions.ts): it creates DIR/etc/rcN.d next to init.d. */
+const insservDirs = (s: Site): string[] => [at(s, '/etc/init.d'), at(s, '/etc')];
+
 const sysv: Enabler = {
   privileged: true,
   enable(s) {
@@ -122,10 +125,10 @@ const sysv: Enabler = {
       return [{ kind: 'run', argv: ['chkconfig', '--add', s.name] }];
     }
     if (s.sysv === undefined) throw new PlanError('found neither update-rc.d, insserv nor chkconfig to enable the script; use --no-enable');
-    return [{ kind: 'run', argv: live(s) ? ['update-rc.d', s.name, 'defaults'] : [...insservArgs(s), s.name] }];
+    return [live(s) ? { kind: 'run', argv: ['update-rc.d', s.name, 'defaults'] } : { kind: 'run', argv: [...insservArgs(s), s.name], dirs: insservDirs(s) }];
   },
   disable(s) {
-    if (!live(s)) return s.sysv === 'debian' && s.insserv !== undefined ? [{ kind: 'run', argv: [...insservArgs(s), '-r', s.name], tolerate: true }] : [];
+    if (!live(s)) return s.sysv === 'debian' && s.insserv !== undefined ? [{ kind: 'run', argv: [...insservArgs(s), '-r', s.name], tolerate: true, dirs: insservDirs(s) }] : [];
     const stop: Action = { kind: 'run', argv: [`/etc/init.d/${s.name}`, 'stop'], tolerate: true };
     if (s.sysv === 'rhel') return [stop, { kind: 'run', argv: ['chkconfig', '--del', s.name], tolerate: true }];
     return [stop, { kind: 'run', argv: ['update-rc.d', '-f', s.name, 'remove'], tolerate: true }];

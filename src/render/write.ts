@@ -28,7 +28,7 @@ export class UnsafePathError extends Error {
 }
 
 let procFd: boolean | undefined;
-const hasProcFd = (): boolean => (procFd ??= existsSync(`/proc/self/fd`));
+export const hasProcFd = (): boolean => (procFd ??= existsSync(`/proc/self/fd`));
 
 /** An open directory inside a tree. */
 export interface OpenDir {

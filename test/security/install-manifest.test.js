@@ -3,7 +3,7 @@
 // every field, removes only files the recorded target renders for that name, and only
 // inside DIR; a record that fails the checks is refused (exit 2) before anything is done.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,5 +100,49 @@ test("finding 11: the record's path rules accept every file each target renders 
   for (const target of TARGET_NAMES) {
     for (const f of await generate(config, target, () => undefined)) assert.ok(ownPath(target, 'sec', f.installPath), `${target}: ${f.installPath}`);
     assert.equal(ownPath(target, 'sec', 'etc/shadow'), false);
+  }
+});
+
+const have = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+const running = (dir) => /^run: /.test(spawnSync('sv', ['status', dir], { encoding: 'utf8' }).stdout);
+
+test('findings 3, 11: uninstall --root never stops or removes a service outside the root through DIR/etc -> elsewhere (real runsvdir)', { skip: (!have('runsvdir') && 'needs runsvdir (Debian package runit)') || (process.getuid() !== 0 && 'needs root: the tree is another user\'s'), timeout: 60_000 }, async () => {
+  // a service outside the tree, supervised for real: the "host" whose /etc the link names
+  const d = join(scratch, String(n++));
+  const host = join(d, 'host');
+  const run = '#!/bin/sh\nexec sleep 1000\n';
+  mkdirSync(join(host, 'etc/sv/sec'), { recursive: true });
+  writeFileSync(join(host, 'etc/sv/sec/run'), run, { mode: 0o755 });
+  mkdirSync(join(host, 'service'));
+  symlinkSync(join(host, 'etc/sv/sec'), join(host, 'service/sec'));
+  const sup = spawn('runsvdir', [join(host, 'service')], { cwd: '/', detached: true, stdio: 'ignore' });
+  const exited = new Promise((r) => sup.once('exit', r));
+  try {
+    for (let i = 0; !running(join(host, 'etc/sv/sec')); i++) {
+      if (i > 600) throw new Error('the host service never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // nobody's tree: a valid record of a runit install, and DIR/etc pointing at the host's
+    const tree = join(d, 'tree');
+    mkdirSync(join(tree, 'var/lib/initgen/sec'), { recursive: true });
+    for (const p of ['', 'var', 'var/lib', 'var/lib/initgen', 'var/lib/initgen/sec']) chownSync(join(tree, p), NOBODY, NOBODY);
+    const record = { name: 'sec', target: 'runit', scanDir: '/etc/service', files: [{ path: 'etc/sv/sec/run', mode: 0o755, sha256: sha(run) }], dirs: [], enabled: true };
+    writeFileSync(join(tree, 'var/lib/initgen/sec/runit.json'), JSON.stringify(record));
+    chownSync(join(tree, 'var/lib/initgen/sec/runit.json'), NOBODY, NOBODY);
+    symlinkSync(join(host, 'etc'), join(tree, 'etc'));
+    lchownSync(join(tree, 'etc'), NOBODY, NOBODY);
+
+    const r = uninstall(tree, '--force');
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(running(join(host, 'etc/sv/sec')), `root's uninstall --root stopped a service outside the root: ${r.stderr}`);
+    assert.equal(readFileSync(join(host, 'etc/sv/sec/run'), 'utf8'), run);
+  } finally {
+    process.kill(sup.pid, 'SIGHUP'); // runsvdir: TERM to each runsv, which stops its service
+    await exited;
+    try {
+      process.kill(-sup.pid, 'SIGKILL');
+    } catch {
+      // the group is already empty
+    }
   }
 });
