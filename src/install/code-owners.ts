@@ -9,6 +9,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { NormalizedConfig } from '../config/types.js';
 import type { TargetName } from '../targets/registry.js';
+import { readFileIn } from '../render/write.js';
 import { inRoot, walk } from './rootfs.js';
 
 /** More files than this under node_modules are not all looked at (the rest is named as unchecked). */
@@ -51,8 +52,8 @@ function writers(st: Stat, names: Map<number, string>): string | undefined {
 const named = (names: Map<number, string>, uid: number): string => (names.has(uid) ? ` (${names.get(uid)})` : '');
 
 async function userNames(root: string): Promise<Map<number, string>> {
-  const { readFile } = await import('node:fs/promises');
-  const text = await readFile(inRoot(root, '/etc/passwd'), 'utf8').catch(() => '');
+  const found = readFileIn(root, inRoot(root, '/etc/passwd'));
+  const text = found.kind === 'file' ? found.content.toString('utf8') : '';
   return new Map(text.split('\n').map((l) => l.split(':')).filter((f) => f.length > 2).map((f) => [Number(f[2]), f[0] as string]));
 }
 

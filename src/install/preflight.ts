@@ -1,7 +1,8 @@
 // The nvm-at-boot failure: a unit that names a node only its installer's shell could
 // reach. Before installing, check that the service user can reach `node` and `script`.
 import { execFileSync } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readFileIn } from '../render/write.js';
 import type { NormalizedConfig } from '../config/types.js';
 import { inRoot, walk } from './rootfs.js';
 
@@ -54,7 +55,9 @@ async function groupId(root: string, group: string): Promise<number | undefined>
 }
 
 async function table(path: string): Promise<string[][]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
+  // no-follow, regular files only: under --root a FIFO planted as etc/passwd must not hang root
+  const found = readFileIn('/', path);
+  const text = found.kind === 'file' ? found.content.toString('utf8') : '';
   return text
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))

@@ -74,3 +74,41 @@ test('build output: a failed write leaves the old file and no temporary file', (
   assert.deepEqual(readdirSync(join(dir, 'sync')).filter((f) => f.endsWith('.tmp')), []);
   assert.equal(readFileSync(path, 'utf8'), 'old\n');
 });
+
+test('finding 3: inside a tree, links resolve as in a chroot; created directories are reported; a link at the destination is replaced, not written through', async () => {
+  const { mkdirSync, symlinkSync, readlinkSync, lstatSync } = await import('node:fs');
+  const { insideTree, readFileIn } = await import('../../dist/render/write.js');
+  const tree = join(dir, 'tree');
+  const outside = join(dir, 'outside');
+  mkdirSync(join(outside, 'x'), { recursive: true });
+  mkdirSync(tree);
+  symlinkSync(outside, join(tree, 'abs')); // an absolute target: TREE + target
+  const created = [];
+  await writeFileAtomic(join(tree, 'abs/x/f'), 'in\n', 0o640, tree, created);
+  assert.deepEqual(readdirSync(join(outside, 'x')), []);
+  assert.equal(readFileSync(join(tree, outside, 'x/f'), 'utf8'), 'in\n');
+  assert.equal(statSync(join(tree, outside, 'x/f')).mode & 0o7777, 0o640);
+  assert.deepEqual(created, outside.split('/').filter(Boolean).map((_, i, all) => `/${all.slice(0, i + 1).join('/')}`).concat(`${outside}/x`));
+
+  writeFileSync(join(outside, 'target'), 'keep\n');
+  symlinkSync(join(outside, 'target'), join(tree, 'link'));
+  assert.equal(writeFileAtomicSync(join(tree, 'link'), 'new\n', 0o644, tree), true);
+  assert.equal(readFileSync(join(outside, 'target'), 'utf8'), 'keep\n');
+  assert.equal(lstatSync(join(tree, 'link')).isFile(), true);
+
+  symlinkSync(join(outside, 'target'), join(tree, 'link2'));
+  assert.deepEqual(readFileIn(tree, join(tree, 'link2')), { kind: 'other' });
+  assert.equal(readlinkSync(join(tree, 'link2')), join(outside, 'target'));
+  assert.throws(() => insideTree(tree, outside), /is not inside/);
+  assert.throws(() => insideTree(tree, tree), /is not inside/);
+});
+
+test('finding 3: a FIFO where a file is read does not hang the reader', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const fifo = join(dir, 'fifo');
+  if (spawnSync('mkfifo', [fifo]).status !== 0) {
+    t.skip('needs mkfifo (coreutils)');
+    return;
+  }
+  assert.equal(await fileDrift(fifo, 'x', 0o644, dir), 'not a regular file');
+});
