@@ -13,7 +13,7 @@
 // to the host's /etc. The temporary file is created O_EXCL|O_NOFOLLOW and its mode
 // set on the descriptor (fchmod), never by path. Without /proc (not Linux) the same
 // walk uses plain paths, which a concurrent swap can still race; docs/install.md says so.
-import { closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, renameSync, rmSync, rmdirSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, renameSync, rmSync, rmdirSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { posix, relative, resolve, sep } from 'node:path';
 
@@ -156,12 +156,10 @@ export async function writeFileAtomic(path: string, content: string, mode: numbe
       await unlink(temp).catch(() => undefined);
       throw err;
     }
-    // POSIX: the rename is durable only once the directory itself is synced.
-    try {
-      fsyncSync(dir.fd);
-    } catch {
-      // some file systems cannot sync a directory
-    }
+    // POSIX: the rename is durable only once the directory itself is synced (off the
+    // main thread, so that overlapping writes overlap their syncs; some file systems
+    // cannot sync a directory, which is not an error).
+    await new Promise<void>((done) => fsync(dir.fd, () => done()));
   } finally {
     closeDir(dir);
   }
