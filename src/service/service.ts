@@ -1,8 +1,8 @@
 // createService(): every LSB action as an async method resolving to a named
 // outcome. Nothing here exits the process or prints; simple.ts does that.
-import { dirname } from 'node:path';
 import { fs } from './builtins.js';
 import type { Lock } from './lock.js';
+import { createLockfile, prepareLockfile, removeLockfile } from './lockfile.js';
 import { resolveOptions, type ResolvedOptions, type ServiceOptions } from './options.js';
 import { failed, ServiceFailure, type ActionResult, type StatusResult } from './outcome.js';
 import { assertSafeForRoot, assertTrustedForRoot, ensureDirectory, inspectPidfile, removePidfile, type PidfileState } from './pidfile.js';
@@ -53,13 +53,7 @@ export function createService(options: ServiceOptions, script: string = process.
   }
 
   function dropLockfile(): void {
-    if (o.lockfile) fs.rmSync(o.lockfile, { force: true });
-  }
-
-  function touchLockfile(): void {
-    if (!o.lockfile) return;
-    fs.mkdirSync(dirname(o.lockfile), { recursive: true, mode: 0o755 });
-    fs.closeSync(fs.openSync(o.lockfile, 'a', 0o644));
+    if (o.lockfile) removeLockfile(o.lockfile);
   }
 
   async function startUnlocked(args: string[]): Promise<ActionResult> {
@@ -72,6 +66,7 @@ export function createService(options: ServiceOptions, script: string = process.
     if (o.user !== undefined || o.group !== undefined) {
       if (process.geteuid?.() !== 0) throw new ServiceFailure('insufficientPrivilege', 'the `user`/`group` options need root');
     }
+    if (o.lockfile) prepareLockfile(o.lockfile); // refuse before spawning, not after
     const [, { spawnDaemon }, { terminate }, { lastLines, logSize }] = await controlModules();
     const logOffset = logSize(o.logfile);
     const spawned = await spawnDaemon({ script, args, logfile: o.logfile, startTimeoutMs: o.startTimeoutMs });
@@ -80,7 +75,15 @@ export function createService(options: ServiceOptions, script: string = process.
       if (now.kind !== 'running' || now.pid !== spawned.pid) {
         throw new ServiceFailure('genericError', `${o.name} started but its pid file ${o.pidfile} does not name it`);
       }
-      touchLockfile();
+      if (o.lockfile) {
+        try {
+          createLockfile(o.lockfile);
+        } catch (error) {
+          await terminate(spawned.pid, undefined, o.stopTimeoutMs); // a refused start leaves no daemon behind
+          removePidfile(o.pidfile, spawned.pid);
+          throw error;
+        }
+      }
       return { outcome: 'success', message: `${o.name} started (pid ${spawned.pid})`, pid: spawned.pid };
     }
     if (spawned.kind === 'taken') {
