@@ -1,41 +1,125 @@
 // The log file (contract §3): opened for append, created 0640, handed to the
 // daemon as its fd 1 and 2 so that everything it and its children write lands there.
-import { fs } from './builtins.js';
+//
+// Root opens it (at start, for `logs`, for the tail of a failed start) in a directory
+// the service user often owns, so every open here is O_NOFOLLOW (a symbolic link is
+// refused, never followed to a root-only file) and O_NONBLOCK (a FIFO cannot hang
+// open() while we hold the lock), and what was opened is checked on the descriptor:
+// a regular file with one link, owned by root, by us, by the directory's owner (who
+// could replace it anyway) or by the service user. And every read is bounded
+// (docs/design.md, "Logs"): a daemon can make its log any size, sparse, or one line.
+import { fs, requireBuiltin } from './builtins.js';
 import { dirname } from 'node:path';
 import { ServiceFailure } from './outcome.js';
 
-export function openLogForAppend(path: string): number {
-  fs.mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  assertRoomFor(path);
-  const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | noFollowForRoot(path);
-  try {
-    const fd = fs.openSync(path, flags | fs.constants.O_EXCL, 0o640);
-    fs.fchmodSync(fd, 0o640); // the umask must not make a new log file wider or narrower than documented
-    return fd;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    try {
-      return fs.openSync(path, flags, 0o640);
-    } catch (again) {
-      if ((again as NodeJS.ErrnoException).code !== 'ELOOP') throw again;
-      throw new ServiceFailure('insufficientPrivilege', `refusing to open log file ${path}: it is a symbolic link in a directory other users can write`);
-    }
+/** At most this much of the log's end is read to find the last lines. */
+export const MAX_TAIL_BYTES = 1024 * 1024;
+/** A longer line is cut here, and says by how much. */
+export const MAX_LINE_BYTES = 4096;
+const BLOCK = 64 * 1024;
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'no such file or directory';
+  // "EIO: i/o error, read" -> "i/o error"
+  return /^[A-Z0-9]+: ([^,]+)/.exec((error as Error).message)?.[1] ?? (error as Error).message;
+}
+
+/** Why an open failed, as the LSB outcome it is. Missing is `genericError`, with `missing` set. */
+export class LogFailure extends ServiceFailure {
+  constructor(
+    outcome: 'insufficientPrivilege' | 'genericError',
+    message: string,
+    readonly missing = false,
+  ) {
+    super(outcome, message);
   }
 }
 
-/**
- * Contract §2 for the log file: as root, in a directory another user can write (a
- * service's own log directory often is), a symlink there may point anywhere: do not follow it.
- */
-function noFollowForRoot(path: string): number {
-  if (process.geteuid?.() !== 0) return 0;
+function openFailure(path: string, error: unknown, verb: string): LogFailure {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return new LogFailure('insufficientPrivilege', `refusing to ${verb} log file ${path}: it is a symbolic link`);
+  // ENXIO: a FIFO without a reader (O_WRONLY|O_NONBLOCK); EISDIR: a directory opened for writing
+  if (code === 'ENXIO' || code === 'EISDIR') return new LogFailure('insufficientPrivilege', `refusing to ${verb} log file ${path}: it is not a regular file`);
+  if (code === 'ENOENT') return new LogFailure('genericError', `no log file at ${path}`, true);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new LogFailure('insufficientPrivilege', `cannot ${verb} log file ${path}: ${reason(error)}`);
+  return new LogFailure('genericError', `cannot ${verb} log file ${path}: ${reason(error)}`);
+}
+
+/** The uid of a user name or number, through NSS (`id`), or undefined. */
+function uidOf(user: string): number | undefined {
+  if (/^\d+$/.test(user)) return Number(user);
   try {
-    const dir = fs.statSync(dirname(path));
-    const othersCanWrite = dir.uid !== 0 || (dir.mode & 0o002) !== 0 || ((dir.mode & 0o020) !== 0 && dir.gid !== 0);
-    return othersCanWrite ? fs.constants.O_NOFOLLOW : 0;
+    const { execFileSync } = requireBuiltin<typeof import('node:child_process')>('node:child_process');
+    const out = execFileSync('id', ['-u', '--', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } });
+    return Number(out.trim());
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+/** Check what `fd` (opened at `path`) is; closes it and throws when it is not ours to use. */
+function checkOpened(fd: number, path: string, verb: string, serviceUser: string | undefined): number {
+  let problem: string | undefined;
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) problem = 'it is not a regular file';
+    else if (stat.nlink !== 1) problem = `it has ${stat.nlink} links`;
+    else if (stat.uid !== 0 && stat.uid !== process.geteuid?.()) {
+      let dirOwner: number | undefined;
+      try {
+        dirOwner = fs.statSync(dirname(path)).uid;
+      } catch {}
+      const allowed = stat.uid === dirOwner || (serviceUser !== undefined && stat.uid === uidOf(serviceUser));
+      if (!allowed) problem = `it is owned by uid ${stat.uid}, not root or the service's user`;
+    }
+  } catch (error) {
+    fs.closeSync(fd);
+    throw openFailure(path, error, verb);
+  }
+  if (problem) {
+    fs.closeSync(fd);
+    throw new LogFailure('insufficientPrivilege', `refusing to ${verb} log file ${path}: ${problem}`);
+  }
+  return fd;
+}
+
+/** Open the log file for reading, or throw a LogFailure saying why not. */
+export function openLogForReading(path: string, serviceUser?: string): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    throw openFailure(path, error, 'read');
+  }
+  return checkOpened(fd, path, 'read', serviceUser);
+}
+
+export function openLogForAppend(path: string, serviceUser?: string): number {
+  try {
+    fs.mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  } catch (error) {
+    const failure = openFailure(dirname(path), error, 'create');
+    throw new ServiceFailure(failure.outcome, `cannot create directory ${dirname(path)} for log file ${path}: ${reason(error)}`);
+  }
+  assertRoomFor(path);
+  const c = fs.constants;
+  const flags = c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOFOLLOW | c.O_NONBLOCK;
+  let fd: number;
+  try {
+    fd = fs.openSync(path, flags | c.O_EXCL, 0o640);
+    fs.fchmodSync(fd, 0o640); // the umask must not make a new log file wider or narrower than documented
+    return fd;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw openFailure(path, error, 'open');
+  }
+  try {
+    fd = fs.openSync(path, flags, 0o640);
+  } catch (error) {
+    throw openFailure(path, error, 'open');
+  }
+  return checkOpened(fd, path, 'open', serviceUser);
 }
 
 /**
@@ -53,43 +137,107 @@ function assertRoomFor(path: string): void {
   if (free === 0) throw new ServiceFailure('genericError', `cannot write log file ${path}: no space left on device`);
 }
 
+/** The log's size now (0 when there is none), without following a symbolic link. */
 export function logSize(path: string): number {
   try {
-    return fs.statSync(path).size;
+    return fs.lstatSync(path).size;
   } catch {
     return 0;
   }
 }
 
 /**
- * The last `count` lines of a file (after byte `from`) and the size they end at,
- * read backwards in blocks so a large log costs little.
+ * Text safe to echo to a terminal: no control characters but tab (and newline when
+ * asked), so a log cannot move the cursor, retitle the window or answer for the user.
  */
-export function lastLines(path: string, count: number, from = 0): { lines: string[]; end: number } {
+export function printable(text: string, keepNewlines = false): string {
+  return text.replace(keepNewlines ? /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g : /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, '');
+}
+
+export interface TailOptions {
+  /** byte where the lines start being of interest (what an earlier size said); default 0 */
+  from?: number;
+  /** strip control characters (for a terminal or stderr) */
+  printable?: boolean;
+}
+
+export interface Tail {
+  lines: string[];
+  /** the size the lines end at: where following goes on */
+  end: number;
+}
+
+/**
+ * A line cut to MAX_LINE_BYTES: its first bytes, and how many more there were. A line
+ * whose start lies before what was read (`partial`) shows its last bytes instead.
+ */
+function cut(line: Buffer, partial: boolean): string {
+  if (partial) return `[…] ${line.subarray(Math.max(0, line.length - MAX_LINE_BYTES)).toString('utf8')}`;
+  if (line.length <= MAX_LINE_BYTES) return line.toString('utf8');
+  return `${line.subarray(0, MAX_LINE_BYTES).toString('utf8')} […${line.length - MAX_LINE_BYTES} more bytes]`;
+}
+
+/**
+ * The last `count` lines of the open file `fd` (after byte `from`). Reads backwards in
+ * blocks, counting newlines in each block, and never more than MAX_TAIL_BYTES: a line
+ * whose start lies beyond that begins with "[…]" and shows its end; a longer line than
+ * MAX_LINE_BYTES is cut.
+ */
+export function tailOf(fd: number, count: number, options: TailOptions = {}): Tail {
+  const size = fs.fstatSync(fd).size;
+  if (count <= 0) return { lines: [], end: size };
+  const from = options.from !== undefined && options.from <= size ? options.from : 0; // truncated since then: from 0
+  const floor = Math.max(from, size - MAX_TAIL_BYTES);
+  const blocks: Buffer[] = [];
+  let position = size;
+  let newlines = 0;
+  // count + 1 newlines: the one ending the last line, and the one before the first wanted line
+  while (position > floor && newlines <= count) {
+    const length = Math.min(BLOCK, position - floor);
+    const block = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const n = fs.readSync(fd, block, got, length - got, position - length + got);
+      if (n === 0) break; // shrunk while we read: what we have is what there is
+      got += n;
+    }
+    position -= length;
+    blocks.unshift(block.subarray(0, got));
+    for (let at = block.indexOf(10, 0); at !== -1 && at < got; at = block.indexOf(10, at + 1)) newlines++;
+  }
+  const data = Buffer.concat(blocks);
+  const parts: Buffer[] = [];
+  for (let start = 0; start <= data.length; ) {
+    const at = data.indexOf(10, start);
+    const stop = at === -1 ? data.length : at;
+    parts.push(data.subarray(start, stop));
+    start = stop + 1;
+  }
+  if (parts.length > 0 && parts[parts.length - 1]!.length === 0) parts.pop(); // the last line's newline
+  const firstIsPartial = position > from; // we stopped before the beginning: its start is not ours
+  const kept = parts.slice(-count);
+  const lines = kept.map((part, i) => {
+    const line = cut(part, firstIsPartial && i === 0 && kept.length === parts.length);
+    return options.printable ? printable(line) : line;
+  });
+  return { lines, end: size };
+}
+
+/**
+ * The last `count` lines of the log at `path` for the tail a failed start prints on
+ * stderr (so always printable). A log that is missing gives none; one that cannot be
+ * used safely gives the reason as its only line.
+ */
+export function lastLines(path: string, count: number, from = 0, serviceUser?: string): Tail {
   let fd: number;
   try {
-    fd = fs.openSync(path, 'r');
-  } catch {
-    return { lines: [], end: 0 };
+    fd = openLogForReading(path, serviceUser);
+  } catch (error) {
+    if (error instanceof LogFailure && error.missing) return { lines: [], end: 0 };
+    return { lines: [`(not shown: ${printable((error as Error).message)})`], end: 0 };
   }
   try {
-    const size = fs.fstatSync(fd).size;
-    if (count <= 0) return { lines: [], end: size };
-    const block = 64 * 1024;
-    let position = size;
-    let text = '';
-    const start = from <= size ? from : 0; // a log truncated since then: read it all
-    while (position > start) {
-      const length = Math.min(block, position - start);
-      position -= length;
-      const buffer = Buffer.alloc(length);
-      fs.readSync(fd, buffer, 0, length, position);
-      text = buffer.toString('utf8') + text;
-      if (text.split('\n').length > count + 1) break;
-    }
-    const lines = text.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    return { lines: lines.slice(-count), end: size };
+    return tailOf(fd, count, { from, printable: true });
   } finally {
     fs.closeSync(fd);
   }

@@ -95,7 +95,7 @@ export function createService(options: ServiceOptions, script: string = process.
       await terminate(spawned.pid, undefined, o.stopTimeoutMs); // a daemon that never became ready must not linger
       removePidfile(o.pidfile, spawned.pid);
     }
-    const tail = lastLines(o.logfile, FAILURE_LOG_LINES, logOffset).lines;
+    const tail = lastLines(o.logfile, FAILURE_LOG_LINES, logOffset, o.user).lines;
     const detail = tail.length ? `\nlast lines of ${o.logfile}:\n${tail.join('\n')}` : '';
     return { outcome: spawned.outcome, error: `${o.name} failed to start: ${spawned.reason}${detail}` };
   }

@@ -94,10 +94,9 @@ export function simple(options: ServiceOptions): void {
     process.exit(STATUS_CODES[result.outcome]);
   }
   if (parsed.action === 'logs') {
-    void import('./logs.js').then(({ printLastLines, follow }) => {
-      const end = printLastLines(service.options.logfile, parsed.lines);
-      if (parsed.follow) return follow(service.options.logfile, end);
-    });
+    import('./logs.js')
+      .then(({ showLogs }) => showLogs(service.options, parsed.lines, parsed.follow))
+      .then(finish, (error: unknown) => finish(failed(error)));
     return;
   }
   if (parsed.action === 'run') {
