@@ -6,7 +6,8 @@
 // refused, never followed to a root-only file) and O_NONBLOCK (a FIFO cannot hang
 // open() while we hold the lock), and what was opened is checked on the descriptor:
 // a regular file with one link, owned by root, by us, by the directory's owner (who
-// could replace it anyway) or by the service user. And every read is bounded
+// could replace it anyway) or by the service user, or any file in a directory only
+// root can write. And every read is bounded
 // (docs/design.md, "Logs"): a daemon can make its log any size, sparse, or one line.
 import { fs, requireBuiltin } from './builtins.js';
 import { dirname } from 'node:path';
@@ -67,11 +68,14 @@ function checkOpened(fd: number, path: string, verb: string, serviceUser: string
     if (!stat.isFile()) problem = 'it is not a regular file';
     else if (stat.nlink !== 1) problem = `it has ${stat.nlink} links`;
     else if (stat.uid !== 0 && stat.uid !== process.geteuid?.()) {
-      let dirOwner: number | undefined;
+      // Whoever owns the directory could replace the file anyway; in a directory only
+      // root can write, root put it there (logrotate's `create 0640 app adm`, say).
+      let dir: import('node:fs').Stats | undefined;
       try {
-        dirOwner = fs.statSync(dirname(path)).uid;
+        dir = fs.statSync(dirname(path));
       } catch {}
-      const allowed = stat.uid === dirOwner || (serviceUser !== undefined && stat.uid === uidOf(serviceUser));
+      const rootOnly = dir !== undefined && dir.uid === 0 && (dir.mode & 0o002) === 0 && ((dir.mode & 0o020) === 0 || dir.gid === 0);
+      const allowed = rootOnly || stat.uid === dir?.uid || (serviceUser !== undefined && stat.uid === uidOf(serviceUser));
       if (!allowed) problem = `it is owned by uid ${stat.uid}, not root or the service's user`;
     }
   } catch (error) {
