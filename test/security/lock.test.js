@@ -5,11 +5,11 @@
 // pid directory (docs/design.md, "Lock").
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { daemonsOf } from '../helpers/daemons.js';
-import { isAlive, killHard, waitFor } from '../helpers/service.js';
+import { isAlive, isRoot, killHard, waitFor } from '../helpers/service.js';
 import { asNobody, needsRoot, runFixture, securitySandboxes } from './lib.js';
 
 const sandbox = securitySandboxes('initgen-sec-lock-');
@@ -160,4 +160,33 @@ test('the lock file: created 0600, refused when it is a symbolic link or a FIFO 
   const fifo = join(dirname(box.pidfile), 'fifo.pid');
   assert.equal(spawnSync('mkfifo', [lockPath(fifo)]).status, 0);
   await assert.rejects(acquireLock(fifo, 10_000), (error) => error.outcome === 'insufficientPrivilege' && /not a regular file/.test(error.message));
+});
+
+test('a flock(1) without -w (BusyBox): the lock is asked for with -n until it is free or the time is up', { skip: (!isRoot && 'needs root: to bind-mount a stand-in over /usr/bin/flock in a private mount namespace') || (spawnSync('unshare', ['-m', 'true']).status !== 0 && 'needs unshare -m (mount namespaces)'), timeout: 120_000 }, async () => {
+  const box = sandbox();
+  mkdirSync(dirname(box.pidfile), { recursive: true, mode: 0o755 });
+  const real = join(box.dir, 'real-flock');
+  copyFileSync('/usr/bin/flock', real);
+  chmodSync(real, 0o755);
+  const fake = join(box.dir, 'flock-without-w');
+  // as BusyBox answers an unknown option: usage on stderr, exit 1
+  const calls = join(box.dir, 'calls');
+  writeFileSync(fake, `#!/bin/sh\necho "$*" >> '${calls}'\nfor a; do [ "$a" = -w ] && { echo "flock: invalid option -- 'w'" >&2; exit 1; }; done\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  const probe = `
+    const { acquireLock } = await import(${JSON.stringify(new URL('../../dist/service/lock.js', import.meta.url).href)});
+    const pidfile = ${JSON.stringify(box.pidfile)};
+    const first = await acquireLock(pidfile, 10_000);
+    const second = await acquireLock(pidfile, 300).then(() => 'granted', (e) => e.message);
+    await first.release();
+    const third = await acquireLock(pidfile, 10_000).then(() => 'granted', (e) => e.message);
+    console.log(JSON.stringify({ second, third }));
+    process.exit(0);
+  `;
+  const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'for f in /usr/bin/flock /bin/flock; do mount --bind "$1" "$f" 2>/dev/null; done; exec "$2" --input-type=module -e "$3"', 'sh', fake, process.execPath, probe], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { second: 'another start or stop of this service is still in progress', third: 'granted' });
+  const asked = readFileSync(calls, 'utf8').split('\n').filter(Boolean);
+  assert.match(asked[0], /^-x -w /, 'the stand-in was used');
+  assert.ok(asked.slice(1).every((a) => a === '-x -w 0.300 3' || a === '-x -w 10.000 3' || a === '-x -n 3'), asked.join('\n'));
+  assert.ok(asked.filter((a) => a === '-x -n 3').length >= 3, 'the second acquisition polled with -n');
 });
