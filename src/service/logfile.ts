@@ -65,6 +65,9 @@ function checkOpened(fd: number, path: string, verb: string, serviceUser: string
   let problem: string | undefined;
   try {
     const stat = fs.fstatSync(fd);
+    // A daemon may log to /dev/null: appending to a device is fine (no one but root
+    // can make one), reading one (/dev/zero) would never end.
+    if (verb === 'open' && stat.isCharacterDevice()) return fd;
     if (!stat.isFile()) problem = 'it is not a regular file';
     else if (stat.nlink !== 1) problem = `it has ${stat.nlink} links`;
     else if (stat.uid !== 0 && stat.uid !== process.geteuid?.()) {

@@ -88,3 +88,14 @@ test('unprivileged start that may not create the log directory: 4, one line nami
   assert.match(r.stderr, new RegExp(`cannot create directory ${dirname(box.logfile)} for log file ${box.logfile}: permission denied\\n$`));
   assert.equal(existsSync(dirname(box.logfile)), false);
 });
+
+test('a log file that is /dev/null: start and stop work (appending to a device is allowed); `logs` refuses to read it (4)', async () => {
+  const box = sandbox();
+  const env = box.env({ INITGEN_LOGFILE: '/dev/null' });
+  const start = await runAction(['start'], { env });
+  assert.equal(start.code, 0, start.stderr);
+  const logs = await runAction(['logs'], { env });
+  assert.equal(logs.code, 4, logs.stdout + logs.stderr);
+  assert.equal(logs.stderr, 'fixture: refusing to read log file /dev/null: it is not a regular file\n');
+  assert.equal((await runAction(['stop'], { env })).code, 0);
+});
