@@ -230,6 +230,14 @@ export function tailOf(fd: number, count: number, options: TailOptions = {}): Ta
   return { lines, end: size };
 }
 
+function isDevice(path: string): boolean {
+  try {
+    return fs.lstatSync(path).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The last `count` lines of the log at `path` for the tail a failed start prints on
  * stderr (so always printable). A log that is missing gives none; one that cannot be
@@ -241,6 +249,7 @@ export function lastLines(path: string, count: number, from = 0, serviceUser?: s
     fd = openLogForReading(path, serviceUser);
   } catch (error) {
     if (error instanceof LogFailure && error.missing) return { lines: [], end: 0 };
+    if (isDevice(path)) return { lines: [], end: 0 }; // logging to /dev/null: nothing to show, nothing to explain
     return { lines: [`(not shown: ${printable((error as Error).message)})`], end: 0 };
   }
   try {

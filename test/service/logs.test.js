@@ -98,4 +98,8 @@ test('a log file that is /dev/null: start and stop work (appending to a device i
   assert.equal(logs.code, 4, logs.stdout + logs.stderr);
   assert.equal(logs.stderr, 'fixture: refusing to read log file /dev/null: it is not a regular file\n');
   assert.equal((await runAction(['stop'], { env })).code, 0);
+  // a failed start has no tail to show, and says nothing about not showing one
+  const failed = await runAction(['start'], { env: { ...env, FIXTURE_BEHAVIOUR: 'crash-at-start' } });
+  assert.equal(failed.code, 1);
+  assert.equal(failed.stderr, 'fixture failed to start: died during start: exited with code 3\n');
 });
