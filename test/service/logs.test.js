@@ -101,5 +101,5 @@ test('a log file that is /dev/null: start and stop work (appending to a device i
   // a failed start has no tail to show, and says nothing about not showing one
   const failed = await runAction(['start'], { env: { ...env, FIXTURE_BEHAVIOUR: 'crash-at-start' } });
   assert.equal(failed.code, 1);
-  assert.equal(failed.stderr, 'fixture failed to start: died during start: exited with code 3\n');
+  assert.match(failed.stderr, /^fixture failed to start: [^\n]*\n$/);
 });
