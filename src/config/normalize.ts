@@ -10,6 +10,8 @@ export const DEFAULTS = {
   readiness: 'run',
   startTimeout: 30,
   stopTimeout: 10,
+  /** the library's default (DEFAULT_SETTLE_TIME in src/service/options.ts) */
+  settleTime: 0.5,
 } as const;
 
 /** `config` must already be valid against the schema. */
@@ -43,6 +45,7 @@ export function normalize(config: InitgenConfig, nodePath: string = process.exec
     readiness: config.readiness ?? DEFAULTS.readiness,
     startTimeout: config.startTimeout ?? DEFAULTS.startTimeout,
     stopTimeout: config.stopTimeout ?? DEFAULTS.stopTimeout,
+    settleTime: config.settleTime ?? DEFAULTS.settleTime,
     ...(config.nice !== undefined && { nice: config.nice }),
     ...(config.nofile !== undefined && { nofile: config.nofile }),
     launchd: {

@@ -72,6 +72,12 @@ export const configSchema = {
     },
     startTimeout: { type: 'integer', minimum: 1, maximum: 86400, description: 'Seconds to wait for readiness. Default 30.' },
     stopTimeout: { type: 'integer', minimum: 1, maximum: 86400, description: 'Seconds between SIGTERM and SIGKILL. Default 10.' },
+    settleTime: {
+      type: 'number',
+      minimum: 0,
+      maximum: 86400,
+      description: 'With readiness "run": seconds the daemon must stay alive after run() is entered for `start` to succeed; 0: none. Default 0.5.',
+    },
     nice: { type: 'integer', minimum: -20, maximum: 19, description: 'Scheduling priority.' },
     nofile: { type: 'integer', minimum: 1, description: 'Open-file limit (RLIMIT_NOFILE).' },
     launchd: {

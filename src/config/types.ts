@@ -25,6 +25,7 @@ export interface InitgenConfig {
   readiness?: 'run' | 'explicit';
   startTimeout?: number;
   stopTimeout?: number;
+  settleTime?: number;
   nice?: number;
   nofile?: number;
   launchd?: { label?: string; kind?: 'daemon' | 'agent' };
@@ -54,6 +55,8 @@ export interface NormalizedConfig {
   readiness: 'run' | 'explicit';
   startTimeout: number;
   stopTimeout: number;
+  /** seconds; 0: no settle window */
+  settleTime: number;
   nice?: number;
   nofile?: number;
   launchd: { label: string; kind: 'daemon' | 'agent' };

@@ -97,6 +97,7 @@ export function superviseFields(
     },
     readiness: { support: 'unsupported', how: 'up as soon as ./run is started; no readiness notification' },
     startTimeout: { support: 'unsupported', how: 'no start timeout' },
+    settleTime: { support: 'ignored', how: 'an early exit under a supervisor is a respawn, not a failed `start`' },
     stopTimeout: { support: 'unsupported', how: `never sends SIGKILL by itself; \`${f.forceStop('N', 'NAME')}\` does` },
     launchd: { support: 'ignored', how: 'launchd only' },
     smf: { support: 'ignored', how: 'SMF only' },

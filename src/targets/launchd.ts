@@ -110,6 +110,7 @@ export const target: Target = {
     readiness: { support: 'unsupported', how: 'launchd does not wait for readiness' },
     startTimeout: { support: 'unsupported', how: 'launchd has no start timeout' },
     stopTimeout: { support: 'mapped', how: 'ExitTimeOut' },
+    settleTime: { support: 'ignored', how: 'an early exit under a supervisor is a respawn, not a failed `start`' },
     nice: { support: 'mapped', how: 'Nice' },
     nofile: { support: 'mapped', how: 'SoftResourceLimits and HardResourceLimits NumberOfFiles' },
     launchd: { support: 'mapped', how: 'Label; kind: /Library/LaunchDaemons or /Library/LaunchAgents' },

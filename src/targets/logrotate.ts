@@ -28,6 +28,7 @@ export const target: Target = {
     readiness: notRun,
     startTimeout: notRun,
     stopTimeout: notRun,
+    settleTime: notRun,
     nice: notRun,
     nofile: notRun,
     launchd: ignored('launchd only'),

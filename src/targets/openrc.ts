@@ -38,6 +38,7 @@ export const target: Target = {
     readiness: { support: 'unsupported', how: 'start-stop-daemon --background returns without waiting for ready()' },
     startTimeout: { support: 'unsupported', how: 'start-stop-daemon does not wait for readiness' },
     stopTimeout: { support: 'mapped', how: `retry=TERM/N/KILL/${KILL_WAIT}` },
+    settleTime: { support: 'ignored', how: 'start-stop-daemon --background does not wait for the program' },
     nice: { support: 'mapped', how: 'start_stop_daemon_args=--nicelevel N' },
     nofile: { support: 'mapped', how: 'rc_ulimit="-n N"' },
     launchd: { support: 'ignored', how: 'launchd only' },

@@ -43,6 +43,7 @@ export const target: Target = {
     respawn: mapped('svc.startd restarts always; startd/critical_failure_count (2-10) and critical_failure_period'),
     readiness: mapped('contract: `start` returns once ready (INITGEN_START_TIMEOUT); child: cannot wait for ready()'),
     startTimeout: mapped('start timeout_seconds (contract: plus 10 s, and INITGEN_START_TIMEOUT)'),
+    settleTime: mapped('contract: --initgen-settle-time; child: `run` in the foreground, an early exit is a restart'),
     stopTimeout: mapped('stop timeout_seconds (child: :kill then SIGKILL; contract: plus 10 s, and INITGEN_STOP_TIMEOUT)'),
     nice: unsupported('method_context has no priority (use a project(5) or priocntl)'),
     nofile: unsupported('method_context has no resource limits (use project(5) process.max-file-descriptor)'),

@@ -44,6 +44,7 @@ export const target: Target = {
     respawn: mapped('Restart=on-failure, StartLimitBurst=COUNT, StartLimitIntervalSec=SECONDS'),
     readiness: mapped('"run": Type=simple; "explicit": Type=notify, NotifyAccess=all'),
     startTimeout: mapped('TimeoutStartSec='),
+    settleTime: ignored('an early exit under a supervisor is a respawn, not a failed `start`'),
     stopTimeout: mapped('TimeoutStopSec= (SIGTERM, then SIGKILL)'),
     nice: mapped('Nice='),
     nofile: mapped('LimitNOFILE='),

@@ -52,6 +52,7 @@ export const target: Target = {
     readiness: { support: 'ignored', how: 'the library\'s start waits for ready() when the program calls it' },
     startTimeout: { support: 'mapped', how: 'INITGEN_START_TIMEOUT' },
     stopTimeout: { support: 'mapped', how: 'INITGEN_STOP_TIMEOUT' },
+    settleTime: { support: 'mapped', how: '--initgen-settle-time' },
     nice: { support: 'mapped', how: '"renice -n N -p $$" before starting (relative to the caller, 0 under init)' },
     nofile: { support: 'mapped', how: '"prlimit --nofile=N --pid $$" (util-linux) before starting: POSIX ulimit sets only -f' },
     launchd: { support: 'ignored', how: 'launchd only' },

@@ -36,6 +36,7 @@ export const target: Target = {
     readiness: unsupported('upstart considers the job started once the process runs (`expect stop` would need the program to SIGSTOP itself)'),
     startTimeout: unsupported('upstart has no start timeout'),
     stopTimeout: mapped('kill timeout'),
+    settleTime: ignored('an early exit under a supervisor is a respawn, not a failed `start`'),
     nice: mapped('nice'),
     nofile: mapped('limit nofile N N'),
     launchd: ignored('launchd only'),
