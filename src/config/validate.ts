@@ -90,9 +90,9 @@ function describe(e: ErrorObject): string | undefined {
     }
     case 'minimum':
     case 'maximum': {
-      const s = e.parentSchema as { minimum?: number; maximum?: number };
+      const s = e.parentSchema as { type?: string; minimum?: number; maximum?: number };
       const range = s.maximum === undefined ? `of at least ${s.minimum}` : `from ${s.minimum} to ${s.maximum}`;
-      return invalid(field, `an integer ${range}`, e.data);
+      return invalid(field, `${s.type === 'number' ? 'a number' : 'an integer'} ${range}`, e.data);
     }
     case 'enum':
       return invalid(field, `one of ${(p.allowedValues as unknown[]).map((v) => `\`${v}\``).join(', ')}`, e.data);
