@@ -30,6 +30,8 @@ export interface ServiceOptions {
   /** seconds `start` waits for readiness */
   startTimeout?: number;
   readiness?: 'run' | 'explicit';
+  /** seconds a daemon with readiness "run" must stay alive after run() to count as started; 0: none */
+  settleTime?: number;
 }
 
 export interface ResolvedOptions {
@@ -48,11 +50,13 @@ export interface ResolvedOptions {
   stopTimeoutMs: number;
   startTimeoutMs: number;
   readiness: 'run' | 'explicit';
+  settleTimeMs: number;
 }
 
 const KNOWN = new Set([
   'name', 'pidfile', 'logfile', 'run', 'reload', 'stop', 'lockfile', 'user', 'group',
   'cwd', 'umask', 'stopTimeout', 'startTimeout', 'readiness',
+  'settleTime',
 ]);
 
 /** Set by `start` in the environment of the daemon it spawns. */
@@ -100,6 +104,19 @@ function seconds(option: string, given: unknown, fallback: number): number {
   const value = typeof given === 'string' && /^\d+(\.\d+)?$/.test(given) ? Number(given) : given;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 86400) {
     throw invalid(option, 'a number of seconds greater than 0', given);
+  }
+  return Math.round(value * 1000);
+}
+
+/** Seconds (docs/design.md "The settle window" says why this many). */
+export const DEFAULT_SETTLE_TIME = 0.5;
+
+/** Like the timeouts, but 0 (no settle window) is allowed. */
+function settleTime(given: unknown): number {
+  if (given === undefined) return DEFAULT_SETTLE_TIME * 1000;
+  const value = typeof given === 'string' && /^\d+(\.\d+)?$/.test(given) ? Number(given) : given;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 86400) {
+    throw invalid('settleTime', 'a number of seconds, 0 or more', given);
   }
   return Math.round(value * 1000);
 }
@@ -160,5 +177,6 @@ export function resolveOptions(options: ServiceOptions, env: NodeJS.ProcessEnv =
     stopTimeoutMs: seconds('stopTimeout', o.stopTimeout, 10),
     startTimeoutMs: seconds('startTimeout', o.startTimeout, 30),
     readiness,
+    settleTimeMs: settleTime(o.settleTime),
   };
 }

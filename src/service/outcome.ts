@@ -18,10 +18,13 @@ export interface StatusResult {
   pid?: number;
 }
 
+/** Every action outcome but success: what a failure (and a daemon's failed start) may be. */
+export type FailureOutcome = Exclude<ActionOutcome, 'success'>;
+
 /** A failure that already knows which LSB outcome it is. */
 export class ServiceFailure extends Error {
   constructor(
-    readonly outcome: ActionOutcome,
+    readonly outcome: FailureOutcome,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -30,7 +33,7 @@ export class ServiceFailure extends Error {
   }
 }
 
-export function failed(error: unknown): ActionResult {
+export function failed(error: unknown): ActionResult & { outcome: FailureOutcome } {
   if (error instanceof ServiceFailure) return { outcome: error.outcome, error: error.message };
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EACCES' || code === 'EPERM') {

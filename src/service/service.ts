@@ -29,11 +29,11 @@ export function createService(options: ServiceOptions, script: string = process.
   const o = resolveOptions(options);
   const identity = { name: o.name, script };
   const inspect = (): PidfileState => inspectPidfile(o.pidfile, identity);
-  const lockTimeout = o.startTimeoutMs + o.stopTimeoutMs + 10_000;
+  const lockTimeout = o.startTimeoutMs + o.settleTimeMs + o.stopTimeoutMs + 10_000;
 
   // Loaded on first use, not at the top: `status` must not pay for sockets or child processes.
   // All at once, so the module loads overlap the wait for the lock.
-  const controlModules = () => Promise.all([import('./lock.js'), import('./detach.js'), import('./terminate.js'), import('./logfile.js')]);
+  const controlModules = () => Promise.all([import('./lock.js'), import('./detach.js'), import('./terminate.js'), import('./logfile.js'), import('./interrupt.js')]);
 
   async function locked(action: () => Promise<ActionResult>): Promise<ActionResult> {
     let lock: Lock | undefined;
@@ -67,37 +67,59 @@ export function createService(options: ServiceOptions, script: string = process.
       if (process.geteuid?.() !== 0) throw new ServiceFailure('insufficientPrivilege', 'the `user`/`group` options need root');
     }
     if (o.lockfile) prepareLockfile(o.lockfile); // refuse before spawning, not after
-    const [, { spawnDaemon }, { terminate }, { lastLines, logSize }] = await controlModules();
-    const logOffset = logSize(o.logfile);
-    const spawned = await spawnDaemon({ script, args, logfile: o.logfile, startTimeoutMs: o.startTimeoutMs });
-    if (spawned.kind === 'ready') {
-      const now = inspect();
-      if (now.kind !== 'running' || now.pid !== spawned.pid) {
-        throw new ServiceFailure('genericError', `${o.name} started but its pid file ${o.pidfile} does not name it`);
+    // From here until it returns, a Ctrl-C (SIGINT, SIGTERM, SIGHUP) makes this start fail
+    // and stop its daemon, rather than kill `start` and leave the daemon half started (§4).
+    const [, { spawnDaemon }, { terminate }, { lastLines, logSize }, { catchInterrupts }] = await controlModules();
+    const interrupt = catchInterrupts();
+    try {
+      const logOffset = logSize(o.logfile);
+      const spawned = await spawnDaemon({
+        script,
+        args,
+        logfile: o.logfile,
+        startTimeoutMs: o.startTimeoutMs,
+        settleMs: o.readiness === 'run' ? o.settleTimeMs : 0,
+        interrupt,
+      });
+      if (spawned.kind === 'ready') {
+        const now = inspect();
+        if (now.kind !== 'running' || now.pid !== spawned.pid) {
+          throw new ServiceFailure('genericError', `${o.name} started but its pid file ${o.pidfile} does not name it`);
+        }
+        if (o.lockfile) {
+          try {
+            createLockfile(o.lockfile);
+          } catch (error) {
+            await terminate(spawned.pid, undefined, o.stopTimeoutMs); // a refused start leaves no daemon behind
+            removePidfile(o.pidfile, spawned.pid);
+            throw error;
+          }
+        }
+        return { outcome: 'success', message: `${o.name} started (pid ${spawned.pid})`, pid: spawned.pid };
       }
-      if (o.lockfile) {
-        try {
-          createLockfile(o.lockfile);
-        } catch (error) {
-          await terminate(spawned.pid, undefined, o.stopTimeoutMs); // a refused start leaves no daemon behind
-          removePidfile(o.pidfile, spawned.pid);
-          throw error;
+      if (spawned.kind === 'taken') {
+        const winner = inspect();
+        if (winner.kind === 'running') return { outcome: 'success', message: `${o.name} is already running (pid ${winner.pid})`, pid: winner.pid };
+        throw new ServiceFailure('genericError', `${o.name}: another daemon took the pid file and died`);
+      }
+      let reason = spawned.reason;
+      if (spawned.daemon !== undefined) {
+        // A daemon that did not start must not linger: SIGTERM to its group, SIGKILL after the stop timeout, then give up.
+        const { pid, startTicks } = spawned.daemon;
+        const ended = await terminate(pid, startTicks, o.stopTimeoutMs);
+        if (ended === 'gone') {
+          removePidfile(o.pidfile, pid);
+          if (interrupt.signal) reason += `; stopped the daemon (pid ${pid})`;
+        } else {
+          reason += ended === 'survived' ? `; its daemon (pid ${pid}) is still alive after SIGKILL` : `; not allowed to stop its daemon (pid ${pid})`;
         }
       }
-      return { outcome: 'success', message: `${o.name} started (pid ${spawned.pid})`, pid: spawned.pid };
+      const tail = lastLines(o.logfile, FAILURE_LOG_LINES, logOffset, o.user).lines;
+      const detail = tail.length ? `\nlast lines of ${o.logfile}:\n${tail.join('\n')}` : '';
+      return { outcome: spawned.outcome, error: `${o.name} failed to start: ${reason}${detail}` };
+    } finally {
+      interrupt.dispose();
     }
-    if (spawned.kind === 'taken') {
-      const winner = inspect();
-      if (winner.kind === 'running') return { outcome: 'success', message: `${o.name} is already running (pid ${winner.pid})`, pid: winner.pid };
-      throw new ServiceFailure('genericError', `${o.name}: another daemon took the pid file and died`);
-    }
-    if (spawned.pid !== undefined) {
-      await terminate(spawned.pid, undefined, o.stopTimeoutMs); // a daemon that never became ready must not linger
-      removePidfile(o.pidfile, spawned.pid);
-    }
-    const tail = lastLines(o.logfile, FAILURE_LOG_LINES, logOffset, o.user).lines;
-    const detail = tail.length ? `\nlast lines of ${o.logfile}:\n${tail.join('\n')}` : '';
-    return { outcome: spawned.outcome, error: `${o.name} failed to start: ${spawned.reason}${detail}` };
   }
 
   async function stopUnlocked(): Promise<ActionResult> {

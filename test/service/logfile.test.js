@@ -51,10 +51,11 @@ test('every line of the daemon, its stderr and its child lands once; restart app
 
 test('an uncaught exception lands in the log with its stack, and status then says dead with pid file', async () => {
   const box = sandbox();
-  const env = box.env({ FIXTURE_BEHAVIOUR: 'throw-uncaught' });
+  const env = box.env({ FIXTURE_BEHAVIOUR: 'throw-on-usr2' });
   const start = await runAction(['start'], { env });
   assert.equal(start.code, 0, start.stderr);
   const pid = box.readPid();
+  process.kill(pid, 'SIGUSR2');
   // contract §1: status 1 = program is dead and the pid file exists
   await waitFor(async () => (await runAction(['status'], { env })).code === 1, 'status to report the crash', 15_000);
   const log = box.log();

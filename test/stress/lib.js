@@ -108,6 +108,9 @@ export async function interruptAt({ script, env, box, action, phase, signal, gro
   const paused = await waitFor(() => pausedAt(dir, phase), `${action} to reach ${phase}`);
   const seen = { phase, signal, pidfileAtKill: existsSync(box.pidfile), daemonAtKill: paused !== controller.pid ? paused : undefined };
   process.kill(group ? -controller.pid : controller.pid, signal);
+  // A start catches SIGINT, SIGTERM and SIGHUP (to stop what it spawned): held in a
+  // blocking call, it can act on them only once it goes on. Uncaught, the signal ends it anyway.
+  if (paused === controller.pid) release(dir, phase);
   seen.controllerEnded = await exited;
   if (paused !== controller.pid) {
     release(dir, phase);
