@@ -37,7 +37,8 @@ test('an uncaught exception in run() → start 1 with the stack trace in the log
     // throw-uncaught throws 50 ms after run() returns: after readiness, inside the settle window
     const r = await runAction(['start'], { env });
     assert.equal(r.code, 1, r.stdout);
-    assert.match(r.stderr, /^fixture failed to start: died within the 0\.5 s settle window: exited with code 1\n/);
+    // (on a machine too busy to send `ready` within 50 ms it dies before: then during start, as before)
+    assert.match(r.stderr, /^fixture failed to start: died (within the 0\.5 s settle window|during start): exited with code 1\n/);
     assert.match(r.stderr, /Error: fixture: uncaught boom\n\s+at /, 'the stack trace, from the log');
     assert.match(box.log(), /Error: fixture: uncaught boom\n\s+at /);
     assert.ok(!existsSync(box.pidfile), 'no pid file is left behind');
