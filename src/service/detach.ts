@@ -20,7 +20,7 @@ export interface Spawned {
 
 export type SpawnResult =
   | { kind: 'ready'; pid: number }
-  | { kind: 'taken' }
+  | { kind: 'taken'; daemon?: Spawned }
   | { kind: 'failed'; outcome: FailureOutcome; reason: string; daemon?: Spawned };
 
 export interface SpawnRequest {
@@ -169,7 +169,7 @@ export async function spawnDaemon(request: SpawnRequest): Promise<SpawnResult> {
       if (settled.kind === 'exit') return fail(`died within the ${seconds(request.settleMs)} settle window: ${settled.how}`);
     }
     child.unref(); // it lives on without us
-    return message.kind === 'ready' ? { kind: 'ready', pid: child.pid! } : { kind: 'taken' };
+    return message.kind === 'ready' ? { kind: 'ready', pid: child.pid! } : { kind: 'taken', ...(daemon && { daemon }) };
   } finally {
     clock.clear();
     pipe.destroy();

@@ -100,6 +100,8 @@ export function createService(options: ServiceOptions, script: string = process.
       if (spawned.kind === 'taken') {
         const winner = inspect();
         if (winner.kind === 'running') return { outcome: 'success', message: `${o.name} is already running (pid ${winner.pid})`, pid: winner.pid };
+        // The daemon that stepped aside exits by itself; one that said so and stayed must not linger.
+        if (spawned.daemon) await terminate(spawned.daemon.pid, spawned.daemon.startTicks, o.stopTimeoutMs);
         throw new ServiceFailure('genericError', `${o.name}: another daemon took the pid file and died`);
       }
       let reason = spawned.reason;

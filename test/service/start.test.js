@@ -179,6 +179,14 @@ for (const word of ['Ready', 'ready ', 'readyX', 'taken please', 'failed nosucho
   });
 }
 
+test('a daemon that says `taken` and stays up while no other daemon runs: 1, and it is stopped', async () => {
+  const box = program({ options: "readiness: 'explicit',", run: "fs.rmSync(process.env.INITGEN_START_TEST + '/run', { recursive: true }); fs.writeSync(3, 'taken\\n');" });
+  const r = await box.action('start');
+  assert.equal(r.code, 1, r.stdout);
+  assert.equal(r.stderr, `${NAME}: another daemon took the pid file and died\n`);
+  await assertNothingLeft(box, box.daemonPid());
+});
+
 test('a daemon that reports a failure but neither exits nor heeds SIGTERM: SIGKILL after stopTimeout, 1', async () => {
   const box = program({
     options: "readiness: 'explicit', startTimeout: 3600, stopTimeout: 0.3,",
