@@ -1,6 +1,6 @@
 // The one table of LSB actions and exit codes. Every other view (the dispatcher,
 // the generated shell scripts, docs/exit-codes.md) is derived from these objects.
-// Source: LSB Core, "Init Script Actions"; ../shared/docs/contract.md section 1.
+// Source: LSB Core, "Init Script Actions"; docs/contract.md §1.
 
 /** Actions a service answers, in the order the usage line names them. */
 export const ACTIONS = [
