@@ -4,8 +4,10 @@ import { createService } from './service/service.js';
 
 export { simple, createService };
 export type { Service } from './service/service.js';
-export type { ServiceOptions, RunContext } from './service/options.js';
+export type { ServiceOptions, ResolvedOptions, RunContext } from './service/options.js';
 export type { ActionResult, StatusResult } from './service/outcome.js';
+// a class: createService() throws it for a wrong option, and `instanceof` needs the value
+export { ServiceFailure } from './service/outcome.js';
 export { ACTIONS, ACTION_CODES, STATUS_CODES, type Action, type ActionOutcome, type StatusOutcome } from './lsb.js';
 export type { InitgenConfig } from './config/types.js';
 

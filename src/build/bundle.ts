@@ -1,14 +1,20 @@
 // Build step (`npm run build` runs it after tsc): the library as one CommonJS file,
-// dist/initgen.cjs, and an ES module facade over it, dist/initgen.mjs. Monitoring runs
+// dist/initgen.cjs, an ES module facade over it, dist/initgen.mjs, and their declarations
+// as one file per module system, dist/types/. These, the CLI bundle in dist/bundle/ and
+// bin/ are all the package ships (package.json "files"): the per-module output of tsc
+// serves the tests only. Monitoring runs
 // `node app.js status` every few seconds, and there Node's module loading, not our
 // code, was the cost: fifteen ES modules took 10 ms, one CommonJS file takes 1
 // (docs/benchmarks.md). Generated output: never committed.
 import { createRequire } from 'node:module';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 const root = new URL('../../', import.meta.url);
-const dist = (file: string) => new URL(`dist/${file}`, root).pathname;
+// fileURLToPath, not URL.pathname: the checkout's path may hold a space (%20 in a URL)
+const path = (file: string) => fileURLToPath(new URL(file, root));
+const dist = (file: string) => path(`dist/${file}`);
 
 // In CommonJS `require` is at hand: importing node:module for createRequire would load
 // Node's ES module loader (1 ms) on every `status`.
@@ -24,10 +30,46 @@ const requireInCommonJs: Plugin = {
 };
 
 // The pre-built schema validator lives in dist/, written by build-validator.js after tsc.
+// It require()s ajv's runtime helpers through createRequire, which esbuild cannot follow:
+// they become static imports here, so the CLI needs no ajv installed next to it.
 const prebuiltValidator: Plugin = {
   name: 'prebuilt-validator',
   setup(bundle) {
     bundle.onResolve({ filter: /^\.\/schema-validator\.js$/ }, () => ({ path: dist('config/schema-validator.js') }));
+    bundle.onLoad({ filter: /[\\/]schema-validator\.js$/ }, ({ path: file }) => {
+      const helpers: string[] = [];
+      const code = readFileSync(file, 'utf8')
+        .replace(/^import \{ createRequire \} from 'node:module';\nconst require = createRequire\(import\.meta\.url\);\n/m, '')
+        .replace(/\brequire\("(ajv\/dist\/runtime\/[\w.-]+)"\)/g, (_, helper: string) => {
+          helpers.push(helper);
+          return `ajvRuntime${helpers.length - 1}`;
+        });
+      if (/\brequire\(/.test(code)) throw new Error(`${file}: a require() the bundle cannot follow`);
+      const imports = helpers.map((helper, i) => `import * as ajvRuntime${i} from ${JSON.stringify(helper)};`);
+      return { contents: `${imports.join('\n')}\n${code}`, loader: 'js' };
+    });
+  },
+};
+
+// In the CLI, ajv itself is needed only to compile the schema when no pre-built validator
+// matches it, and the build always writes a matching one: a package carries no ajv.
+const noAjv: Plugin = {
+  name: 'no-ajv',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^ajv$/ }, () => ({ path: 'ajv', namespace: 'no-ajv' }));
+    bundle.onLoad({ filter: /.*/, namespace: 'no-ajv' }, () => ({
+      contents: "throw new Error('initgen: this build has no pre-compiled config validator (run npm run build)');",
+      loader: 'js',
+    }));
+  },
+};
+
+// yaml is a third of the CLI's size and only YAML configs need it: its own file next to
+// the bundle, loaded on first use.
+const yamlBeside: Plugin = {
+  name: 'yaml-beside',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.cjs', external: true }));
   },
 };
 
@@ -56,21 +98,19 @@ const common: BuildOptions = {
 // The library needs no import.meta.url (the plugin above answers createRequire).
 await build({
   ...common,
-  entryPoints: [new URL('src/index.ts', root).pathname],
+  entryPoints: [path('src/index.ts')],
   outfile: dist('initgen.cjs'),
   logOverride: { 'empty-import-meta': 'silent' },
 });
 
 // `initgen` runs in every package build: the CLI with its dependencies in one file, so that
-// Node resolves and compiles one module instead of a hundred (docs/benchmarks.md). ajv stays
-// out: it is loaded only when a build has no pre-built validator, and so does yaml, needed
-// only for YAML configs (a third of the bundle's size otherwise).
+// Node resolves and compiles one module instead of a hundred (docs/benchmarks.md), and so
+// that installing initgen installs none of them.
 await build({
   ...common,
-  entryPoints: [new URL('src/cli/main.ts', root).pathname],
+  entryPoints: [path('src/cli/main.ts')],
   outfile: dist('bundle/initgen-cli.cjs'),
-  plugins: [...(common.plugins ?? []), compiledTemplates],
-  external: ['ajv', 'yaml'],
+  plugins: [...(common.plugins ?? []), compiledTemplates, noAjv, yamlBeside],
   define: {
     // import.meta.url locates templates/ and package.json: the bundle sits in dist/bundle/,
     // as deep as the modules that compute them
@@ -82,6 +122,14 @@ await build({
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   // half the bytes for V8 to parse on every run; identifiers are kept, so stack traces
   // still name their functions
+  minifyWhitespace: true,
+  minifySyntax: true,
+});
+
+await build({
+  ...common,
+  entryPoints: [createRequire(import.meta.url).resolve('yaml')],
+  outfile: dist('bundle/yaml.cjs'),
   minifyWhitespace: true,
   minifySyntax: true,
 });
@@ -102,3 +150,16 @@ writeFileSync(
     '',
   ].join('\n'),
 );
+
+// The declarations, bundled: one file that names only what src/index.ts exports (no
+// internal module's declarations ship). The same text serves both conditions; as .d.cts
+// TypeScript reads it as CommonJS, which is what `require('initgen')` returns (without it,
+// a CommonJS project under module node16 fails with TS1471).
+const { generateDtsBundle } = createRequire(import.meta.url)('dts-bundle-generator') as typeof import('dts-bundle-generator');
+const [declarations] = generateDtsBundle([{ filePath: path('src/index.ts'), output: { noBanner: true } }], {
+  preferredConfigPath: path('tsconfig.json'),
+});
+if (declarations === undefined) throw new Error('dts-bundle-generator returned nothing for src/index.ts');
+mkdirSync(dist('types'), { recursive: true });
+writeFileSync(dist('types/initgen.d.ts'), declarations);
+writeFileSync(dist('types/initgen.d.cts'), declarations);
