@@ -1,14 +1,16 @@
 // The least a correct `status` of a running service can do, without initgen: read the
 // pid file (no symlinks), check the process is alive, not newer than the file, named
-// NAME, and within pid_max (contract §2), print, exit. The bench installs it as a package
-// with an `exports` map, as initgen is, and times `node floor-app.cjs status` against it:
-// what Node itself costs before any of initgen's own work.
+// NAME, and within pid_max (docs/contract.md §2), print, exit. The bench installs it as a
+// package with an `exports` map, as initgen is, and times `node status.cjs status` against
+// it, with the pid file given the way initgen's is (a setting word, or the environment for
+// a library from before the words): what Node itself costs before any of initgen's work.
 const fs = require('node:fs');
 
 exports.simple = function simple({ name, pidfile }) {
+  const word = process.argv.find((arg) => arg.startsWith('--initgen-pidfile='));
   let fd;
   try {
-    fd = fs.openSync(process.env.INITGEN_PIDFILE || pidfile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    fd = fs.openSync(word ? word.slice('--initgen-pidfile='.length) : process.env.INITGEN_PIDFILE || pidfile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch {
     fs.writeSync(1, `${name} is not running\n`);
     process.exit(3);
