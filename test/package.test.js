@@ -94,7 +94,7 @@ test('LICENSE is the MIT licence package.json names', () => {
   assert.match(text, /Copyright \(c\) the initgen authors/);
 });
 
-test('installing the package installs no other package; the CLI runs from it with JSON and YAML configs', { skip: npmMissing }, () => {
+test('installing the package installs no other package; the CLI runs from it with JSON and YAML configs, loading no yaml or ajv from outside it', { skip: npmMissing }, () => {
   assert.deepEqual(Object.keys(manifest.dependencies ?? {}), [], 'run-time dependencies: the CLI bundles what it uses');
   const dir = project('cli', {}, {
     'initgen.json': { name: 'pkgcli', script: '/opt/pkgcli/app.js' },
@@ -103,11 +103,22 @@ test('installing the package installs no other package; the CLI runs from it wit
   });
   const installed = readdirSync(join(dir, 'node_modules')).filter((n) => !n.startsWith('.'));
   assert.deepEqual(installed, ['initgen']);
+  // Node looks for a bare `yaml` or `ajv` in every node_modules up the tree, up to /: one
+  // planted above the project (a directory another user can write) must not run as root
+  const planted = join(work, 'planted');
+  for (const name of ['yaml', 'ajv']) {
+    mkdirSync(join(work, 'node_modules', name), { recursive: true });
+    writeFileSync(join(work, 'node_modules', name, 'package.json'), JSON.stringify({ name, version: '99.0.0', main: 'index.js' }));
+    writeFileSync(join(work, 'node_modules', name, 'index.js'), `require('node:fs').appendFileSync(${JSON.stringify(planted)}, ${JSON.stringify(`${name}
+`)});
+`);
+  }
   const bin = join(dir, 'node_modules/.bin/initgen');
   const json = ok(run(bin, ['--target', 'systemd', '--config', 'initgen.json', '--stdout'], dir), 'initgen (JSON)');
   assert.match(json.stdout, /^ExecStart=.*\/opt\/pkgcli\/app\.js run$/m);
   const yaml = ok(run(bin, ['--target', 'systemd', '--config', 'initgen.yaml', '--stdout'], dir), 'initgen (YAML)');
   assert.match(yaml.stdout, /"a b"/);
+  assert.equal(existsSync(planted), false, `a module planted above the project ran: ${existsSync(planted) && readFileSync(planted, 'utf8')}`);
   const bad = run(bin, ['--target', 'sysv', '--config', 'bad.json'], dir);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^initgen: .*script/m);
