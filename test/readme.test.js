@@ -125,12 +125,6 @@ test('the README commands run as shown', { skip: npmMissing }, async (t) => {
       }
       if (argv[0] === 'npx' && argv[1] === 'initgen') {
         const r = run(argv, userProject());
-        // docs/contract.md §5: sysv and openrc both install /etc/init.d/NAME; --target all
-        // --root refuses the collision until that is resolved on the branch that fixes it
-        if (r.status === 2 && /sysv and openrc would both write/.test(r.stderr)) {
-          st.todo('`--target all --root` refuses the sysv/openrc collision (being fixed)');
-          return;
-        }
         if (argv[2] === 'detect') assert.ok(r.status === 0 || r.status === 1, r.shown);
         else assert.equal(r.status, 0, r.shown);
         return;
