@@ -1,19 +1,19 @@
 // launchd target (contract §5): a property list built as data, checked with
-// launchd.sh and read back by two independent plist parsers.
+// the launchd format check and read back by two independent plist parsers.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import plist from 'plist';
 import { loadCase } from '../golden/harness.js';
-import { HOSTILE_ARGS, HOSTILE_ENV, NO_VALIDATORS, render, scratch, validate, writeFiles } from './supervise-harness.js';
+import { CANNOT, HOSTILE_ARGS, HOSTILE_ENV, render, scratch, validate, writeFiles } from './supervise-harness.js';
 
 for (const caseName of ['minimal', 'full', 'hostile', 'unsupported']) {
-  test(`contract §5: launchd ${caseName}: launchd.sh accepts the plist`, { skip: NO_VALIDATORS }, async () => {
+  test(`contract §5: launchd ${caseName}: the launchd format check accepts the plist`, { skip: CANNOT.launchd }, async () => {
     const { files } = await render('launchd', await loadCase(caseName));
     const dir = scratch('launchd');
     writeFiles(dir, files);
-    const { status, output } = validate('launchd.sh', join(dir, files[0].outPath));
+    const { status, output } = validate('launchd', join(dir, files[0].outPath));
     assert.equal(status, 0, output);
   });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadCase } from '../golden/harness.js';
 import {
-  FIXTURE, HOSTILE_ARGS, HOSTILE_ENV, NO_LIBRARY, NO_VALIDATORS, NOT_ROOT,
+  CANNOT, FIXTURE, HOSTILE_ARGS, HOSTILE_ENV, NO_LIBRARY,
   alive, render, scratch, superviseOnce, validate, waitFor, writeFiles,
 } from './supervise-harness.js';
 import { readablePath } from '../helpers/readable-tree.js';
@@ -15,10 +15,10 @@ const CASES = ['minimal', 'full', 'hostile', 'unsupported'];
 
 /** supervisor: { up, down } as superviseOnce takes; root: where service dirs install. */
 export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
-  const validator = `${targetName}.sh`;
+  const validator = targetName;
 
   for (const caseName of CASES) {
-    test(`contract §5: ${targetName} ${caseName}: ${validator} --static accepts the service dir`, { skip: NO_VALIDATORS }, async () => {
+    test(`contract §5: ${targetName} ${caseName}: the ${validator} format check (static) accepts the service dir`, { skip: CANNOT[targetName] }, async () => {
       const { files } = await render(targetName, await loadCase(caseName));
       const dir = scratch(targetName);
       writeFiles(dir, files);
@@ -73,9 +73,9 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
     assert.match(off.warnings[0].message, /without restarts/);
   });
 
-  const runtimeSkip = NO_VALIDATORS || NOT_ROOT || NO_LIBRARY;
+  const runtimeSkip = CANNOT[`${targetName}Run`] || NO_LIBRARY;
 
-  test(`contract §5: ${targetName}: ${validator} runs the service dir under the real supervisor`, { skip: runtimeSkip }, async () => {
+  test(`contract §5: ${targetName}: the ${validator} format check runs the service dir under the real supervisor`, { skip: runtimeSkip }, async () => {
     const dir = scratch(targetName);
     const { files } = await render(targetName, {
       name: 'supervise-app', script: FIXTURE, node: process.execPath, logfile: join(dir, 'log', 'app.log'),
