@@ -52,7 +52,8 @@ export async function check(dir, { static: staticOnly = false, env = {} } = {}) 
       const lst = run('svstat', [join(svc, 'log')]).out;
       if (/: up \(pid /.test(lst)) r.ok(`log/run runs under supervise: ${lst.trim()}`);
       else r.fail(`log/run is not running: ${lst.trim()}`);
-      const logged = await poll(() => findLogged(join(svc, 'log'), 'current'), 3000);
+      // multilog ends on TERM only after the next newline: wait for the program's first line
+      const logged = await poll(() => findLogged(join(svc, 'log'), 'current'), 15_000);
       if (logged) r.ok(`the service's output reached ${logged.slice(svc.length + 1)}`);
       else r.warn('nothing reached a log file under log/ (the program printed nothing, or log/run drops it)');
     }
@@ -70,7 +71,7 @@ export async function check(dir, { static: staticOnly = false, env = {} } = {}) 
     else r.fail('processes of the service survive svc -d (a run script without exec?)', run('ps', ['-o', 'pid=,args=', '-p', [...tree, ...pidsIn(svc)].join(',')]).out);
     run('svc', ['-dx', svc]);
     if (existsSync(join(svc, 'log'))) run('svc', ['-dx', join(svc, 'log')]);
-    if (await poll(() => supervisors().length === 0, 10_000)) r.ok('svc -dx ends supervise for the service and its log');
+    if (await poll(() => supervisors().length === 0, 20_000)) r.ok('svc -dx ends supervise for the service and its log');
     else r.fail('supervise does not exit on svc -dx (its log service still has writers: leftover processes)');
   } finally {
     await killAll([svscan.pid, ...supervisors(), ...pidsIn(work.dir, { below: true })].filter(alive));

@@ -51,7 +51,7 @@ export async function check(dir, { static: staticOnly = false, env = {} } = {}) 
     if (existsSync(join(svc, 'log'))) {
       if (/; run: log: \(pid \d+\)/.test(st)) r.ok('log/run runs under runsv');
       else r.fail(`log/run is not running: ${st.trim()}`);
-      const logged = await poll(() => findLogged(join(svc, 'log')), 3000);
+      const logged = await poll(() => findLogged(join(svc, 'log')), 15_000);
       if (logged) r.ok(`the service's output reached ${logged.slice(svc.length + 1)}`);
       else r.warn('nothing reached a log file under log/ (the program printed nothing, or log/run drops it)');
     }
@@ -66,7 +66,7 @@ export async function check(dir, { static: staticOnly = false, env = {} } = {}) 
     if (left) r.ok('no process of the service survives the stop');
     else r.fail('processes of the service survive sv down (a run script without exec?)', run('ps', ['-o', 'pid=,args=', '-p', [...tree, ...pidsIn(svc)].join(',')]).out);
     sv('exit', svc);
-    const exited = await poll(() => runsv.exitCode !== null || runsv.signalCode !== null, 10_000);
+    const exited = await poll(() => runsv.exitCode !== null || runsv.signalCode !== null, 20_000);
     if (exited) r.ok('sv exit ends runsv and its log service');
     else r.fail('runsv does not exit on sv exit (its log service still has writers: leftover processes)');
   } finally {

@@ -11,7 +11,7 @@ import { normalize } from '../../dist/config/normalize.js';
 import { CASES, readGolden } from '../golden/harness.js';
 
 const haveLogrotate = spawnSync('logrotate', ['--version']).status === 0;
-const noTool = !haveLogrotate && 'logrotate is not installed';
+const noTool = !haveLogrotate && 'needs logrotate (Debian package logrotate)';
 
 for (const caseName of CASES) {
   test(`logrotate -d accepts the golden ${caseName} snippet`, { skip: noTool }, () => {

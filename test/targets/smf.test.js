@@ -14,7 +14,7 @@ import { CASES, loadCase, renderCase } from '../golden/harness.js';
 import { CANNOT, argvRecorder, readNul, smfRead, runFormatCheck } from '../helpers/formats.js';
 
 const noValidators = CANNOT.smf;
-const noPython = spawnSync('python3', ['-c', 'pass']).error && 'needs python3';
+const noPython = spawnSync('python3', ['-c', 'pass']).error && 'needs python3 (Debian package python3)';
 
 function write(file) {
   const path = join(mkdtempSync(join(tmpdir(), 'initgen-smf-')), file.outPath);
