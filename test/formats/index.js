@@ -37,6 +37,8 @@ export async function cannotCheck(name, { runtime = false } = {}) {
   if (!mod) return `no format check for target ${name} (test/formats/${name}.js)`;
   const missing = [...mod.tools, ...(runtime ? mod.runTools : [])].filter((t) => !which(t));
   if (missing.length) return missingReason(missing);
+  const machine = mod.requirements?.();
+  if (machine) return machine;
   if (runtime && !isRoot) return `needs root: the ${name} runtime check starts the service as its manager would`;
   return false;
 }

@@ -286,3 +286,16 @@ export function nofilePrefix(n) {
   const probe = run('prlimit', [`--nofile=${n}:${n}`, '--', 'true']);
   return probe.status === 0 ? { prefix: [which('prlimit'), `--nofile=${n}:${n}`, '--'] } : { reason: why };
 }
+
+/**
+ * systemd-analyze makes its working directory in /tmp itself (it ignores TMPDIR):
+ * where /tmp is not writable for this user, it cannot run.
+ */
+export function tmpUnwritable() {
+  try {
+    accessSync('/tmp', constants.W_OK);
+    return false;
+  } catch {
+    return 'needs a writable /tmp: systemd-analyze makes its working directory there, whatever TMPDIR says (chmod 1777 /tmp)';
+  }
+}

@@ -2,9 +2,9 @@
 // which parses the file and walks through the rotation without doing it. It
 // exits 0 on some errors, so any "error:" line fails too, and the snippet must
 // name at least one log.
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Report, run, scratch } from './lib.js';
+import { Report, isRoot, run, scratch } from './lib.js';
 
 export const description = 'logrotate snippet';
 /** Tools the static checks need; runTools and root too for the runtime check. */
@@ -17,6 +17,8 @@ export async function check(file) {
   const r = new Report(file);
   if (!existsSync(file)) return r.fail('no such file'), r;
   if (!r.need(...tools)) return r;
+  // with `su USER GROUP`, logrotate switches to that user even in debug mode
+  if (/^\s*su\s/m.test(readFileSync(file, 'utf8')) && !isRoot) return r.unable('needs root: logrotate -d switches to the su user of the snippet even in debug mode'), r;
   const work = scratch('logrotate');
   try {
     // logrotate ignores a config that others can write, or that another user

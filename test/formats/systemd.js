@@ -5,12 +5,14 @@
 // allowMissingExec) an ExecStart= binary not installed here.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Report, run, scratch } from './lib.js';
+import { Report, run, scratch, tmpUnwritable } from './lib.js';
 
 export const description = 'systemd unit files';
 /** Tools the static checks need; runTools and root too for the runtime check. */
 export const tools = ['systemd-analyze'];
 export const runTools = [];
+/** What else the machine must allow, or false. */
+export const requirements = tmpUnwritable;
 export const usage = '[--allow-missing-exec] FILE...';
 const SUFFIX = /\.(service|socket|timer|target|path|mount|automount|swap|slice|scope|device)$/;
 export const picks = (path) => SUFFIX.test(path);
@@ -25,6 +27,7 @@ export async function check(files, { allowMissingExec = false } = {}) {
     else if (!SUFFIX.test(basename(f))) r.fail(`${basename(f)}: a unit file name ends in its type (.service, .socket, ...)`);
   }
   if (r.failures.length || !r.need(...tools)) return r;
+  if (tmpUnwritable()) return r.unable(tmpUnwritable()), r;
   const work = scratch('systemd');
   try {
     mkdirSync(join(work.dir, 'units'));

@@ -8,12 +8,14 @@
 // LSB actions and exit codes (LSB Core, "Init Script Actions").
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { CLEAN_PATH, Report, poll, run, scratch, shChecks, which } from './lib.js';
+import { CLEAN_PATH, Report, poll, run, scratch, shChecks, tmpUnwritable, which } from './lib.js';
 
 export const description = 'SysV init script (POSIX sh, LSB header)';
 /** Tools the static checks need; runTools and root too for the runtime check. */
 export const tools = ['dash', 'busybox', 'shellcheck', 'checkbashisms', 'insserv', 'systemd-analyze', 'systemd-sysv-generator'];
 export const runTools = [];
+/** What else the machine must allow, or false. */
+export const requirements = tmpUnwritable;
 export const usage = '[--run] FILE [NAME=VALUE...]';
 /** Which rendered files this format check takes: the script (not the records). */
 export const picks = (path) => !path.includes('/') && !path.endsWith('.txt');
@@ -64,6 +66,7 @@ export async function check(file, { run: lifecycle = false, env = {} } = {}) {
   const r = new Report(file);
   if (!existsSync(file)) return r.fail('no such file'), r;
   if (!r.need(...tools)) return r;
+  if (tmpUnwritable()) return r.unable(tmpUnwritable()), r;
   const text = readFileSync(file, 'utf8');
   const name = basename(file);
 
