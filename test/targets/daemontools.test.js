@@ -17,7 +17,7 @@ const svscan = {
   async down(svc, child) {
     spawnSync('svc', ['-dx', svc]);
     spawnSync('svc', ['-dx', `${svc}/log`]);
-    await waitFor('supervise to exit', () => !supervised(svc) && !supervised(`${svc}/log`), 10000).catch(() => {});
+    await waitFor(() => !supervised(svc) && !supervised(`${svc}/log`), 'supervise to exit', 10000).catch(() => {});
     if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
     await exited(child);
   },

@@ -108,7 +108,7 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
       const logCurrent = join(cwd, "log $dir 'x'", 'hostile', 'current');
       const { seen } = await superviseOnce(targetName, supervisor, config, {
         // the program's stdout reaches the log service (svlogd / multilog)
-        upAlso: () => waitFor('the log line', () => existsSync(logCurrent) && readFileSync(logCurrent, 'utf8').includes('supervise-app: running')),
+        upAlso: () => waitFor(() => existsSync(logCurrent) && readFileSync(logCurrent, 'utf8').includes('supervise-app: running'), 'the log line', 20_000),
       });
       assert.deepEqual(seen.argv, ['run', '--', ...HOSTILE_ARGS]);
       assert.deepEqual(seen.args, HOSTILE_ARGS);
@@ -117,7 +117,7 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
       assert.equal(seen.umask, 0o027);
       assert.equal(seen.uid, 65534);
       assert.equal(seen.gid, 65534);
-      await waitFor('the service to be gone', () => !alive(seen.pid), 10000);
+      await waitFor(() => !alive(seen.pid), 'the service to be gone', 10000);
     });
   }
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { normalize } from '../../dist/config/normalize.js';
 import { renderTemplate } from '../../dist/render/template.js';
 import { runFormatCheck } from '../helpers/formats.js';
+import { waitFor } from '../helpers/service.js';
 
 /** Skip reasons of the format checks (test/formats/): CANNOT.runit, CANNOT.runitRun, ... */
 export { CANNOT } from '../helpers/formats.js';
@@ -48,18 +49,8 @@ export function validate(kind, ...args) {
   return runFormatCheck(kind, ...args);
 }
 
-/** Poll `check` until it returns a truthy value; short first intervals, no fixed sleeps. */
-export async function waitFor(what, check, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 10;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 250);
-  }
-}
+/** The one polling helper of the tests (test/helpers/service.js): waitFor(condition, what, timeoutMs). */
+export { waitFor };
 
 export function alive(pid) {
   try {
@@ -107,7 +98,7 @@ export async function superviseOnce(targetName, supervisor, config, { upAlso } =
   const child = supervisor.up(svc);
   let seen;
   try {
-    seen = await waitFor(`${targetName}: the service to write ${record}`, () => readRecord(record));
+    seen = await waitFor(() => readRecord(record), `${targetName}: the service to write ${record}`, 20_000);
     if (upAlso) await upAlso(svc, seen);
   } finally {
     await supervisor.down(svc, child);
