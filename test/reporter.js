@@ -5,8 +5,9 @@ export default async function* jsonLines(source) {
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const { name, file, nesting, skip, todo, details = {} } = event.data;
-    // describe() blocks report as tests too; only their tests are counted
-    if (details.type === 'suite') continue;
+    // describe() blocks report as tests too; only their tests are counted, unless
+    // the whole block is skipped (then its tests never report)
+    if (details.type === 'suite' && (skip === undefined || skip === false)) continue;
     yield `${JSON.stringify({
       outcome: event.type === 'test:pass' ? 'pass' : 'fail',
       name,
