@@ -80,7 +80,9 @@ test('contract §5: launchd: a control character XML cannot carry is an error na
 });
 
 // contract §5: hostile values reach launchd byte for byte, as read by two parsers
-test('contract §5: launchd: hostile args and env read back exactly with plist (JS) and plistlib (Python)', async () => {
+const NO_PYTHON = spawnSync('python3', ['-c', 'pass']).status !== 0 && 'needs python3 (Debian package python3)';
+
+test('contract §5: launchd: hostile args and env read back exactly with plist (JS) and plistlib (Python)', { skip: NO_PYTHON }, async () => {
   const env = { ...HOSTILE_ENV, TRAILING: 'ends in a space ' };
   const { files } = await render('launchd', { name: 'hostile', script: '/opt/a b/app.js', args: HOSTILE_ARGS, env });
   const expected = { args: ['/usr/bin/node', '/opt/a b/app.js', 'run', '--', ...HOSTILE_ARGS], env };
