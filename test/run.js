@@ -39,7 +39,7 @@ export function enabler(reason) {
   if (/CAP_SYS_RESOURCE/.test(reason)) return 'run as root where the hard limit can be raised (a machine or container that keeps CAP_SYS_RESOURCE)';
   if (/writable \/tmp/.test(reason)) return 'chmod 1777 /tmp (as root; it is so on a stock system)';
   if (/CAP_SYS_ADMIN|mount/.test(reason)) return 'run as root where mount(2) is allowed (a machine or container that keeps CAP_SYS_ADMIN)';
-  if (/Debian package|install-deps/.test(reason)) return 'bash test/tools/install-deps.sh (as root)';
+  if (/Debian package|install-deps|util-linux/.test(reason)) return 'bash test/tools/install-deps.sh (as root)';
   const built = /not built|npm run build/.test(reason);
   return built ? 'npm run build' : undefined;
 }
