@@ -22,7 +22,7 @@ export const PACKAGE_OF = {
   'systemd-analyze': 'systemd', 'systemd-sysv-generator': 'systemd', xmllint: 'libxml2-utils', plistutil: 'libplist-utils',
   python3: 'python3', runsv: 'runit', sv: 'runit', svlogd: 'runit', chpst: 'runit', svscan: 'daemontools',
   supervise: 'daemontools', svc: 'daemontools', svstat: 'daemontools', svok: 'daemontools', multilog: 'daemontools',
-  setuidgid: 'daemontools', 'openrc-run': 'openrc', logrotate: 'logrotate', unshare: 'util-linux', prlimit: 'util-linux', ps: 'procps',
+  setuidgid: 'daemontools', envdir: 'daemontools', softlimit: 'daemontools', 'openrc-run': 'openrc', logrotate: 'logrotate', unshare: 'util-linux', prlimit: 'util-linux', ps: 'procps',
 };
 
 // Tools in sbin directories are found even when the caller's PATH lacks them

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TARGET_NAMES, cannotCheck } from '../formats/index.js';
+import { isRoot, missingReason, which } from '../formats/lib.js';
 
 // --- systemd: extract_first_word(EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE), then
 // specifiers (%% -> %), then for Exec*= lines $$ -> $ (systemd.syntax(7),
@@ -175,3 +176,10 @@ export const CANNOT = Object.fromEntries(
     [`${name}Run`, await cannotCheck(name, { runtime: true })],
   ]))).flat(),
 );
+
+/** Why a test that runs these tools as root cannot run here (a tool missing, or not root), or false. */
+export function needsAsRoot(tools, why) {
+  const missing = tools.filter((t) => !which(t));
+  if (missing.length) return missingReason(missing);
+  return !isRoot && `needs root: ${why}`;
+}

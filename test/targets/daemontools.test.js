@@ -23,7 +23,7 @@ const svscan = {
   },
 };
 
-serviceDirSuite('daemontools', { supervisor: svscan, root: 'etc/service', canSetGroup: false });
+serviceDirSuite('daemontools', { supervisor: svscan, root: 'etc/service', canSetGroup: false, supervisorTools: ['svscan', 'supervise', 'svc', 'svok', 'multilog', 'setuidgid', 'envdir', 'softlimit'] });
 
 test('contract §5: daemontools: envdir, nice, softlimit and setuidgid chain into the program', async () => {
   const { files, warnings } = await render('daemontools', await loadCase('full'));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { target } from '../../dist/targets/openrc.js';
 import { CASES, loadCase } from '../golden/harness.js';
+import { needsAsRoot } from '../helpers/formats.js';
 import { makeSandbox } from '../helpers/service.js';
 import { APP, CANNOT, HELLO, LIBRARY_MISSING, killAllWith, failures, render, validate, writeScript } from './sysv-harness.js';
 
@@ -97,7 +98,7 @@ echo "nofile $(sed -n 's/^Max open files *\\([0-9]*\\) .*/\\1/p' "/proc/$(cat "$
 "$svc" --nodeps status >/dev/null 2>&1; echo "stopped $?"
 `;
 
-test('contract §5: hostile arguments and environment reach the program byte for byte under openrc-run', { skip: CANNOT.openrcRun || LIBRARY_MISSING }, (t) => {
+test('contract §5: hostile arguments and environment reach the program byte for byte under openrc-run', { skip: needsAsRoot(['openrc-run', 'unshare', 'mount'], 'openrc-run starts the service in a private mount namespace') || LIBRARY_MISSING }, (t) => {
   const box = makeSandbox('initgen-openrc it\'s $x ');
   const marker = `SYSV_TEST_BOX=${box.dir}`;
   t.after(() => {

@@ -20,7 +20,7 @@ const runsv = {
   },
 };
 
-serviceDirSuite('runit', { supervisor: runsv, root: 'etc/sv', canSetGroup: true });
+serviceDirSuite('runit', { supervisor: runsv, root: 'etc/sv', canSetGroup: true, supervisorTools: ['runsv', 'sv', 'svlogd', 'chpst'] });
 
 test('contract §5: runit: one chpst sets env/, user:group, nice and the open-file limit', async () => {
   const { files } = await render('runit', await loadCase('full'));

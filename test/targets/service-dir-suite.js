@@ -10,11 +10,12 @@ import {
   alive, render, scratch, superviseOnce, validate, waitFor, writeFiles,
 } from './supervise-harness.js';
 import { readablePath } from '../helpers/readable-tree.js';
+import { needsAsRoot } from '../helpers/formats.js';
 
 const CASES = ['minimal', 'full', 'hostile', 'unsupported'];
 
 /** supervisor: { up, down } as superviseOnce takes; root: where service dirs install. */
-export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
+export function serviceDirSuite(targetName, { supervisor, root, canSetGroup, supervisorTools }) {
   const validator = targetName;
 
   for (const caseName of CASES) {
@@ -74,6 +75,8 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
   });
 
   const runtimeSkip = CANNOT[`${targetName}Run`] || NO_LIBRARY;
+  // the supervisor itself, run as root, and nothing else
+  const hostileSkip = needsAsRoot(supervisorTools, 'the supervisor starts the service as root') || NO_LIBRARY;
 
   test(`contract §5: ${targetName}: the ${validator} format check runs the service dir under the real supervisor`, { skip: runtimeSkip }, async () => {
     const dir = scratch(targetName);
@@ -91,7 +94,7 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
     'env(1) (a value ends in a space)': { ...HOSTILE_ENV, TRAILING: 'ends in a space ', TAB: 'tab\t' },
   };
   for (const [variant, env] of Object.entries(variants)) {
-    test(`contract §5: ${targetName}: hostile args and env via ${variant} reach the program byte for byte`, { skip: runtimeSkip }, async () => {
+    test(`contract §5: ${targetName}: hostile args and env via ${variant} reach the program byte for byte`, { skip: hostileSkip }, async () => {
       const cwd = scratch(`${targetName}-cwd`);
       const config = {
         name: 'hostile',
