@@ -1,78 +1,83 @@
-// contract §5: every golden file passes the real tools that read its format
-// (the validators in ../shared/validate). The safety net under every target.
+// contract §5: every golden file passes the real tools that read its format,
+// through the format checks in test/formats/ (one per target, found through the
+// target registry). A target without a format check fails here: a new target can
+// never go unchecked. A check that cannot run here (a tool missing) skips with
+// the tool and the command that installs it; strict mode (CI) fails on that.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cannotCheck, formatCheck, subjects } from '../formats/index.js';
 import { GOLDEN_DIR, readGolden, RECORDS, targets, CASES } from './harness.js';
 
-const VALIDATE = fileURLToPath(new URL('../../../shared/validate/', import.meta.url));
+const { available, missing } = await targets();
 
-/** For each target: validator flags, and which golden files (or service dirs) it takes. */
-const VALIDATORS = {
-  sysv: { flags: [], pick: (path) => !RECORDS.includes(path) },
-  openrc: { flags: [], pick: (path) => !RECORDS.includes(path) },
-  upstart: { flags: [], pick: (path) => path.endsWith('.conf') },
-  smf: { flags: [], pick: (path) => path.endsWith('.xml') },
-  launchd: { flags: [], pick: (path) => path.endsWith('.plist') },
-  systemd: { flags: ['--allow-missing-exec'], pick: (path) => /\.(service|socket|timer|target|path)$/.test(path) },
-  runit: { flags: ['--static'], dirs: true },
-  daemontools: { flags: ['--static'], dirs: true },
-};
-
-/**
- * Failures that belong to the validator or to this machine, not to the file. Each is
- * matched exactly, so any other failure still fails the test.
- * - systemd-sysv-generator writes `%` as `%%` in Description= (systemd specifier escaping,
- *   correct), and sysv.sh compares that with the raw Short-Description.
- */
-function knownValidatorFault(name, line, subject) {
-  if (name !== 'sysv') return false;
-  const short = /^# Short-Description: (.*)$/m.exec(readFileSync(subject, 'utf8'))?.[1] ?? '';
-  return short.includes('%') && line.endsWith(`did not take Short-Description from the header (got Description=LSB: ${short.replaceAll('%', '%%')})`);
+for (const name of missing) {
+  test(`validate ${name}: the target module exists`, () => assert.fail(`${name} is in the target registry but has no module`));
 }
-
-/** openrc-run applies rc_ulimit even for `depend`; it cannot raise the limit above this machine's hard limit. */
-function beyondHardLimit(name, caseName) {
-  if (name !== 'openrc') return false;
-  const wanted = JSON.parse(readFileSync(join(GOLDEN_DIR, 'cases', `${caseName}.json`), 'utf8')).nofile;
-  const hard = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim());
-  return wanted !== undefined && Number.isFinite(hard) && wanted > hard && `nofile ${wanted} exceeds this machine's hard limit ${hard}; openrc-run cannot apply it here`;
-}
-
-const absent = !existsSync(VALIDATE) && `validators not found at ../shared/validate relative to the repository`;
-const { available } = await targets();
 
 for (const { name } of available) {
-  const validator = VALIDATORS[name];
-  if (!validator) continue;
+  const mod = await formatCheck(name);
+  if (!mod) {
+    test(`validate ${name}: a format check exists`, () => {
+      assert.fail(`target ${name} has no format check: write test/formats/${name}.js (see test/formats/index.js)`);
+    });
+    continue;
+  }
+  const cannot = await cannotCheck(name);
   for (const caseName of CASES) {
-    const subjects = validator.dirs ? serviceDirs(name, caseName) : files(name, caseName, validator.pick);
-    const skip = absent || (subjects.length === 0 && 'no golden files yet') || beyondHardLimit(name, caseName);
-    test(`validate ${name}/${caseName}`, { skip }, () => {
-      for (const subject of subjects) {
-        const run = spawnSync('bash', [join(VALIDATE, `${name}.sh`), ...validator.flags, subject], { encoding: 'utf8' });
-        assert.notEqual(run.status, 3, `${name}.sh: a tool is missing (run install-deps.sh):\n${run.stderr}`);
-        if (run.status === 0) continue;
-        const failures = run.stderr.split('\n').filter((line) => line.includes(': FAIL: '));
-        const unexplained = failures.filter((line) => !knownValidatorFault(name, line, subject));
-        assert.ok(failures.length > 0 && unexplained.length === 0, `${name}.sh rejects ${subject}:\n${run.stdout}${run.stderr}`);
+    test(`validate ${name}/${caseName}: ${mod.description}`, { skip: cannot }, async (t) => {
+      const paths = [...readGolden(name, caseName).keys()].filter((p) => !RECORDS.includes(p));
+      const picked = subjects(mod, paths).map((p) => join(GOLDEN_DIR, name, caseName, p));
+      assert.ok(picked.length > 0, `no golden ${name} file for ${caseName} that the format check takes (${paths.join(', ')})`);
+      const reports = name === 'systemd'
+        ? [await mod.check(picked, mod.goldenOptions)]
+        : await Promise.all(picked.map((s) => mod.check(s, mod.goldenOptions)));
+      for (const r of reports) {
+        assert.notEqual(r.status, 1, r.output);
+        if (r.status === 3) return t.skip(r.cannot);
       }
     });
   }
 }
 
-function files(name, caseName, pick) {
-  return [...readGolden(name, caseName)].filter(([path]) => pick(path)).map(([, f]) => f.abs);
+// An extra cross-check, never required: CI sets INITGEN_CROSS_CHECK to a folder of
+// independent validator scripts (NAME.sh FILE|DIR, exit 0 when valid) when one is
+// present beside the repository; every golden file must pass those too.
+const CROSS = process.env.INITGEN_CROSS_CHECK;
+const CROSS_FLAGS = { systemd: ['--allow-missing-exec'], runit: ['--static'], daemontools: ['--static'] };
+if (CROSS) {
+  for (const { name } of available) {
+    const mod = await formatCheck(name);
+    const script = join(CROSS, `${name}.sh`);
+    if (!mod || !existsSync(script)) continue;
+    for (const caseName of CASES) {
+      test(`cross-check ${name}/${caseName} with ${script}`, () => {
+        const paths = [...readGolden(name, caseName).keys()].filter((p) => !RECORDS.includes(p));
+        for (const p of subjects(mod, paths)) {
+          const subject = join(GOLDEN_DIR, name, caseName, p);
+          const run = spawnSync('bash', [script, ...(CROSS_FLAGS[name] ?? []), subject], { encoding: 'utf8', timeout: 180_000 });
+          const failures = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.includes(': FAIL: ')).filter((l) => !percentFault(name, l, subject) && !limitFault(name, l, run.stderr));
+          assert.ok(run.status === 0 || (run.status === 1 && failures.length === 0), `${script} rejects ${subject}:\n${run.stdout}${run.stderr}`);
+        }
+      });
+    }
+  }
 }
 
-// A service directory is a folder holding an executable `run`.
-function serviceDirs(name, caseName) {
-  const root = join(GOLDEN_DIR, name, caseName);
-  if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .map((entry) => join(root, entry))
-    .filter((dir) => statSync(dir).isDirectory() && existsSync(join(dir, 'run')));
+/**
+ * systemd-sysv-generator writes `%` as `%%` in Description= (specifier escaping, as
+ * it should); a validator that compares that with the raw Short-Description reports
+ * a difference that belongs to the validator, matched exactly here.
+ */
+function percentFault(name, line, subject) {
+  if (name !== 'sysv') return false;
+  const short = /^# Short-Description: (.*)$/m.exec(readFileSync(subject, 'utf8'))?.[1] ?? '';
+  return short.includes('%') && line.endsWith(`(got Description=LSB: ${short.replaceAll('%', '%%')})`);
+}
+
+/** openrc-run applies rc_ulimit for every action; where root cannot raise the hard limit, that failure is this machine's. */
+function limitFault(name, line, stderr) {
+  return name === 'openrc' && /openrc-run '(describe|depend)'/.test(line) && stderr.includes('ulimit: error setting limit');
 }

@@ -5,6 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TARGET_NAMES, cannotCheck } from '../formats/index.js';
+import { isRoot, missingReason, which } from '../formats/lib.js';
 
 // --- systemd: extract_first_word(EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE), then
 // specifiers (%% -> %), then for Exec*= lines $$ -> $ (systemd.syntax(7),
@@ -150,4 +153,33 @@ sys.stdout.write(json.dumps(out))
   if (run.error) return null;
   if (run.status !== 0) throw new Error(run.stderr);
   return JSON.parse(run.stdout);
+}
+
+// --- the format checks of test/formats/, for the target tests.
+
+const CHECK = fileURLToPath(new URL('../formats/check.js', import.meta.url));
+
+/**
+ * Run a format check as its command line does (test/formats/check.js): synchronous,
+ * so a test can call it where it used to call a validator script. Status 0 pass,
+ * 1 fail (`FILE: FAIL: reason` lines), 2 usage, 3 cannot check here.
+ */
+export function runFormatCheck(kind, ...args) {
+  const run = spawnSync(process.execPath, [CHECK, kind, ...args], { encoding: 'utf8', timeout: 180_000 });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+/** Why each format check (and NAMERun, its runtime check) cannot run here, or false: skip reasons. */
+export const CANNOT = Object.fromEntries(
+  (await Promise.all(TARGET_NAMES.map(async (name) => [
+    [name, await cannotCheck(name)],
+    [`${name}Run`, await cannotCheck(name, { runtime: true })],
+  ]))).flat(),
+);
+
+/** Why a test that runs these tools as root cannot run here (a tool missing, or not root), or false. */
+export function needsAsRoot(tools, why) {
+  const missing = tools.filter((t) => !which(t));
+  if (missing.length) return missingReason(missing);
+  return !isRoot && `needs root: ${why}`;
 }

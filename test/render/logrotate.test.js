@@ -27,7 +27,7 @@ test('account names for su', () => {
   assert.ok(!isPlainAccountName('$x'));
 });
 
-test('logrotate reads each escaped path back byte for byte', { skip: !haveLogrotate && 'logrotate is not installed' }, () => {
+test('logrotate reads each escaped path back byte for byte', { skip: !haveLogrotate && 'needs logrotate (Debian package logrotate)' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'initgen-lr-'));
   try {
     const names = ['a b.log', `it's "q".log`, 'd$x`id`.log', 'star*.log', 'br[1].log', 'q?.log', 'back\\slash.log', 'h#a.log', 'ü ✓.log', 'a&b<c>.log'];

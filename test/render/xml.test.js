@@ -9,7 +9,7 @@ const VALUES = ['a & b', '<tag>', '"dq"', "'sq'", 'l1\nl2', 'tab\t', 'cr\r', 'ü
 const py = (code, input) => spawnSync('python3', ['-c', code], { input, encoding: 'utf8' });
 const hasPython = !py('pass').error;
 
-test('attribute and text values round-trip through an XML parser', { skip: !hasPython && 'needs python3' }, () => {
+test('attribute and text values round-trip through an XML parser', { skip: !hasPython && 'needs python3 (Debian package python3)' }, () => {
   const doc = `<r>${VALUES.map((v) => `<e a="${xmlAttr(v)}">${xmlText(v)}</e>`).join('')}<!-- ${xmlComment('a--b-')} --></r>`;
   const run = py(
     'import sys, json, xml.etree.ElementTree as ET\n' +

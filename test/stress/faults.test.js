@@ -100,7 +100,7 @@ test('log file on a full disk: start fails with a clear error, the lines already
   const logdir = join(box.dir, 'log');
   mkdirSync(logdir);
   const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', logdir], { encoding: 'utf8' });
-  if (mount.status !== 0) return t.skip(`cannot mount a tmpfs here: ${mount.stderr.trim()}`);
+  if (mount.status !== 0) return t.skip(`needs mount(2) of a tmpfs (root with CAP_SYS_ADMIN): ${mount.stderr.trim()}`);
   try {
     let written = 0;
     for (;;) {

@@ -15,6 +15,7 @@ import plist from 'plist';
 import { configProblems } from '../../dist/config/validate.js';
 import { normalize } from '../../dist/config/normalize.js';
 import { generate } from '../../dist/generate.js';
+import { TARGET_NAMES } from '../../dist/targets/registry.js';
 import { argvRecorder, nihToken, readNul, smfRead, systemdExecArgv, systemdSettings, systemdSpecifiers, systemdWords, upstartScript } from '../helpers/formats.js';
 import { record, scaled } from './lib.js';
 
@@ -138,7 +139,7 @@ test(`${RUNS} configs with arbitrary strings in one field: rejected naming it, o
         return;
       }
       const normalized = normalize(config, rec.path);
-      for (const target of ['sysv', 'upstart', 'smf', 'launchd', 'systemd', 'openrc', 'runit', 'daemontools', 'logrotate']) {
+      for (const target of TARGET_NAMES) {
         try {
           assert.ok((await generate(normalized, target, () => {})).length > 0, target);
         } catch (error) {

@@ -15,7 +15,7 @@ import { killAllWith, record, scaled, snapshot } from './lib.js';
 const LINES = scaled(Number(process.env.STRESS_LOG_LINES ?? 100_000), 300);
 const SECONDS = Math.max(2, Math.round(10 * Math.min(1, LINES / 100_000)));
 const INTERVAL_MS = Number(process.env.STRESS_ROTATE_MS ?? 100);
-const NO_LOGROTATE = spawnSync('logrotate', ['--version']).error && 'logrotate is not installed (Debian package logrotate)';
+const NO_LOGROTATE = spawnSync('logrotate', ['--version']).error && 'needs logrotate (Debian package logrotate)';
 const { writer: script } = snapshot();
 const box = makeSandbox('initgen-stress-');
 const env = box.env({ WRITER_LINES: String(LINES), WRITER_SECONDS: String(SECONDS) });

@@ -17,13 +17,13 @@ const svscan = {
   async down(svc, child) {
     spawnSync('svc', ['-dx', svc]);
     spawnSync('svc', ['-dx', `${svc}/log`]);
-    await waitFor('supervise to exit', () => !supervised(svc) && !supervised(`${svc}/log`), 10000).catch(() => {});
+    await waitFor(() => !supervised(svc) && !supervised(`${svc}/log`), 'supervise to exit', 10000).catch(() => {});
     if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
     await exited(child);
   },
 };
 
-serviceDirSuite('daemontools', { supervisor: svscan, root: 'etc/service', canSetGroup: false });
+serviceDirSuite('daemontools', { supervisor: svscan, root: 'etc/service', canSetGroup: false, supervisorTools: ['svscan', 'supervise', 'svc', 'svok', 'multilog', 'setuidgid', 'envdir', 'softlimit'] });
 
 test('contract §5: daemontools: envdir, nice, softlimit and setuidgid chain into the program', async () => {
   const { files, warnings } = await render('daemontools', await loadCase('full'));

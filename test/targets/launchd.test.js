@@ -1,19 +1,19 @@
 // launchd target (contract §5): a property list built as data, checked with
-// launchd.sh and read back by two independent plist parsers.
+// the launchd format check and read back by two independent plist parsers.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import plist from 'plist';
 import { loadCase } from '../golden/harness.js';
-import { HOSTILE_ARGS, HOSTILE_ENV, NO_VALIDATORS, render, scratch, validate, writeFiles } from './supervise-harness.js';
+import { CANNOT, HOSTILE_ARGS, HOSTILE_ENV, render, scratch, validate, writeFiles } from './supervise-harness.js';
 
 for (const caseName of ['minimal', 'full', 'hostile', 'unsupported']) {
-  test(`contract §5: launchd ${caseName}: launchd.sh accepts the plist`, { skip: NO_VALIDATORS }, async () => {
+  test(`contract §5: launchd ${caseName}: the launchd format check accepts the plist`, { skip: CANNOT.launchd }, async () => {
     const { files } = await render('launchd', await loadCase(caseName));
     const dir = scratch('launchd');
     writeFiles(dir, files);
-    const { status, output } = validate('launchd.sh', join(dir, files[0].outPath));
+    const { status, output } = validate('launchd', join(dir, files[0].outPath));
     assert.equal(status, 0, output);
   });
 }
@@ -80,7 +80,9 @@ test('contract §5: launchd: a control character XML cannot carry is an error na
 });
 
 // contract §5: hostile values reach launchd byte for byte, as read by two parsers
-test('contract §5: launchd: hostile args and env read back exactly with plist (JS) and plistlib (Python)', async () => {
+const NO_PYTHON = spawnSync('python3', ['-c', 'pass']).status !== 0 && 'needs python3 (Debian package python3)';
+
+test('contract §5: launchd: hostile args and env read back exactly with plist (JS) and plistlib (Python)', { skip: NO_PYTHON }, async () => {
   const env = { ...HOSTILE_ENV, TRAILING: 'ends in a space ' };
   const { files } = await render('launchd', { name: 'hostile', script: '/opt/a b/app.js', args: HOSTILE_ARGS, env });
   const expected = { args: ['/usr/bin/node', '/opt/a b/app.js', 'run', '--', ...HOSTILE_ARGS], env };

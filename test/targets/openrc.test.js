@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { target } from '../../dist/targets/openrc.js';
 import { CASES, loadCase } from '../golden/harness.js';
+import { needsAsRoot } from '../helpers/formats.js';
 import { makeSandbox } from '../helpers/service.js';
-import { APP, HELLO, LIBRARY_MISSING, NO_VALIDATORS, NOT_ROOT, killAllWith, failures, render, validate, writeScript } from './sysv-harness.js';
+import { APP, CANNOT, HELLO, LIBRARY_MISSING, killAllWith, failures, render, validate, writeScript } from './sysv-harness.js';
 
 const hardNofile = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout);
 
 for (const caseName of CASES) {
-  test(`contract §5: openrc.sh accepts the ${caseName} case`, { skip: NO_VALIDATORS }, async (t) => {
+  test(`contract §5: the openrc format check accepts the ${caseName} case`, { skip: CANNOT.openrc }, async (t) => {
     const config = await loadCase(caseName);
     const box = makeSandbox('initgen-openrc-');
     t.after(() => box.remove());
@@ -61,7 +62,7 @@ test('contract §5: env names that openrc-run reads itself are refused with a wa
   assert.doesNotMatch(files[0].content, /export (PATH|command)=/);
 });
 
-test('contract §1: openrc.sh --run starts, reports and stops examples/hello', { skip: NO_VALIDATORS || LIBRARY_MISSING || NOT_ROOT }, (t) => {
+test('contract §1: the openrc format check --run starts, reports and stops examples/hello', { skip: CANNOT.openrcRun || LIBRARY_MISSING }, (t) => {
   const box = makeSandbox('initgen-openrc-run-');
   const marker = `SYSV_TEST_BOX=${box.dir}`;
   t.after(() => {
@@ -97,7 +98,7 @@ echo "nofile $(sed -n 's/^Max open files *\\([0-9]*\\) .*/\\1/p' "/proc/$(cat "$
 "$svc" --nodeps status >/dev/null 2>&1; echo "stopped $?"
 `;
 
-test('contract §5: hostile arguments and environment reach the program byte for byte under openrc-run', { skip: NOT_ROOT || LIBRARY_MISSING }, (t) => {
+test('contract §5: hostile arguments and environment reach the program byte for byte under openrc-run', { skip: needsAsRoot(['openrc-run', 'unshare', 'mount'], 'openrc-run starts the service in a private mount namespace') || LIBRARY_MISSING }, (t) => {
   const box = makeSandbox('initgen-openrc it\'s $x ');
   const marker = `SYSV_TEST_BOX=${box.dir}`;
   t.after(() => {

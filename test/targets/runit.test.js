@@ -13,14 +13,14 @@ const runsv = {
   up: (svc) => spawn('runsv', [svc], { stdio: 'ignore', env: { PATH } }),
   async down(svc, child) {
     // runsv creates supervise/control only once it runs: wait for it before talking to it
-    await waitFor('runsv to be ready', () => spawnSync('sv', ['status', svc]).status === 0, 10000).catch(() => {});
+    await waitFor(() => spawnSync('sv', ['status', svc]).status === 0, 'runsv to be ready', 10000).catch(() => {});
     spawnSync('sv', ['-w', '7', 'down', svc]);
     spawnSync('sv', ['exit', svc]);
-    await Promise.race([exited(child), waitFor('runsv to exit', () => child.exitCode !== null, 10000).catch(() => {})]);
+    await Promise.race([exited(child), waitFor(() => child.exitCode !== null, 'runsv to exit', 10000).catch(() => {})]);
   },
 };
 
-serviceDirSuite('runit', { supervisor: runsv, root: 'etc/sv', canSetGroup: true });
+serviceDirSuite('runit', { supervisor: runsv, root: 'etc/sv', canSetGroup: true, supervisorTools: ['runsv', 'sv', 'svlogd', 'chpst'] });
 
 test('contract §5: runit: one chpst sets env/, user:group, nice and the open-file limit', async () => {
   const { files } = await render('runit', await loadCase('full'));

@@ -6,19 +6,20 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadCase } from '../golden/harness.js';
 import {
-  FIXTURE, HOSTILE_ARGS, HOSTILE_ENV, NO_LIBRARY, NO_VALIDATORS, NOT_ROOT,
+  CANNOT, FIXTURE, HOSTILE_ARGS, HOSTILE_ENV, NO_LIBRARY,
   alive, render, scratch, superviseOnce, validate, waitFor, writeFiles,
 } from './supervise-harness.js';
 import { readablePath } from '../helpers/readable-tree.js';
+import { needsAsRoot } from '../helpers/formats.js';
 
 const CASES = ['minimal', 'full', 'hostile', 'unsupported'];
 
 /** supervisor: { up, down } as superviseOnce takes; root: where service dirs install. */
-export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
-  const validator = `${targetName}.sh`;
+export function serviceDirSuite(targetName, { supervisor, root, canSetGroup, supervisorTools }) {
+  const validator = targetName;
 
   for (const caseName of CASES) {
-    test(`contract §5: ${targetName} ${caseName}: ${validator} --static accepts the service dir`, { skip: NO_VALIDATORS }, async () => {
+    test(`contract §5: ${targetName} ${caseName}: the ${validator} format check (static) accepts the service dir`, { skip: CANNOT[targetName] }, async () => {
       const { files } = await render(targetName, await loadCase(caseName));
       const dir = scratch(targetName);
       writeFiles(dir, files);
@@ -73,9 +74,11 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
     assert.match(off.warnings[0].message, /without restarts/);
   });
 
-  const runtimeSkip = NO_VALIDATORS || NOT_ROOT || NO_LIBRARY;
+  const runtimeSkip = CANNOT[`${targetName}Run`] || NO_LIBRARY;
+  // the supervisor itself, run as root, and nothing else
+  const hostileSkip = needsAsRoot(supervisorTools, 'the supervisor starts the service as root') || NO_LIBRARY;
 
-  test(`contract §5: ${targetName}: ${validator} runs the service dir under the real supervisor`, { skip: runtimeSkip }, async () => {
+  test(`contract §5: ${targetName}: the ${validator} format check runs the service dir under the real supervisor`, { skip: runtimeSkip }, async () => {
     const dir = scratch(targetName);
     const { files } = await render(targetName, {
       name: 'supervise-app', script: FIXTURE, node: process.execPath, logfile: join(dir, 'log', 'app.log'),
@@ -91,7 +94,7 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
     'env(1) (a value ends in a space)': { ...HOSTILE_ENV, TRAILING: 'ends in a space ', TAB: 'tab\t' },
   };
   for (const [variant, env] of Object.entries(variants)) {
-    test(`contract §5: ${targetName}: hostile args and env via ${variant} reach the program byte for byte`, { skip: runtimeSkip }, async () => {
+    test(`contract §5: ${targetName}: hostile args and env via ${variant} reach the program byte for byte`, { skip: hostileSkip }, async () => {
       const cwd = scratch(`${targetName}-cwd`);
       const config = {
         name: 'hostile',
@@ -108,7 +111,7 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
       const logCurrent = join(cwd, "log $dir 'x'", 'hostile', 'current');
       const { seen } = await superviseOnce(targetName, supervisor, config, {
         // the program's stdout reaches the log service (svlogd / multilog)
-        upAlso: () => waitFor('the log line', () => existsSync(logCurrent) && readFileSync(logCurrent, 'utf8').includes('supervise-app: running')),
+        upAlso: () => waitFor(() => existsSync(logCurrent) && readFileSync(logCurrent, 'utf8').includes('supervise-app: running'), 'the log line', 20_000),
       });
       assert.deepEqual(seen.argv, ['run', '--', ...HOSTILE_ARGS]);
       assert.deepEqual(seen.args, HOSTILE_ARGS);
@@ -117,7 +120,7 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup }) {
       assert.equal(seen.umask, 0o027);
       assert.equal(seen.uid, 65534);
       assert.equal(seen.gid, 65534);
-      await waitFor('the service to be gone', () => !alive(seen.pid), 10000);
+      await waitFor(() => !alive(seen.pid), 'the service to be gone', 10000);
     });
   }
 }

@@ -1,15 +1,16 @@
 // Shared by the runit, daemontools and launchd tests: render a target into a scratch
-// directory, run a validator from ../shared/validate, poll for conditions.
-import { spawnSync } from 'node:child_process';
+// directory, run a format check from test/formats/, poll for conditions.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalize } from '../../dist/config/normalize.js';
 import { renderTemplate } from '../../dist/render/template.js';
+import { runFormatCheck } from '../helpers/formats.js';
+import { waitFor } from '../helpers/service.js';
 
-export const VALIDATE = fileURLToPath(new URL('../../../shared/validate/', import.meta.url));
-export const NO_VALIDATORS = !existsSync(VALIDATE) && 'validators not found at ../shared/validate relative to the repository';
+/** Skip reasons of the format checks (test/formats/): CANNOT.runit, CANNOT.runitRun, ... */
+export { CANNOT } from '../helpers/formats.js';
 export const FIXTURE = fileURLToPath(new URL('../fixtures/supervise-app.js', import.meta.url));
 const LIBRARY = new URL('../../dist/index.js', import.meta.url);
 export const NOT_ROOT = process.getuid() !== 0 && 'needs root: the supervisor starts the service as root';
@@ -43,23 +44,13 @@ export function writeFiles(dir, files) {
   }
 }
 
-export function validate(script, ...args) {
-  const run = spawnSync('bash', [join(VALIDATE, script), ...args], { encoding: 'utf8' });
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+/** The format check of test/formats/ for a target: { status, output }. */
+export function validate(kind, ...args) {
+  return runFormatCheck(kind, ...args);
 }
 
-/** Poll `check` until it returns a truthy value; short first intervals, no fixed sleeps. */
-export async function waitFor(what, check, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 10;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 250);
-  }
-}
+/** The one polling helper of the tests (test/helpers/service.js): waitFor(condition, what, timeoutMs). */
+export { waitFor };
 
 export function alive(pid) {
   try {
@@ -107,7 +98,7 @@ export async function superviseOnce(targetName, supervisor, config, { upAlso } =
   const child = supervisor.up(svc);
   let seen;
   try {
-    seen = await waitFor(`${targetName}: the service to write ${record}`, () => readRecord(record));
+    seen = await waitFor(() => readRecord(record), `${targetName}: the service to write ${record}`, 20_000);
     if (upAlso) await upAlso(svc, seen);
   } finally {
     await supervisor.down(svc, child);

@@ -1,21 +1,21 @@
 // Shared by the sysv and openrc tests: render a config with one target, run the
 // validators, and find the fixture's processes so each test can end them by pid.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalize } from '../../dist/config/normalize.js';
 import { renderTemplate } from '../../dist/render/template.js';
+import { runFormatCheck } from '../helpers/formats.js';
 
-export const VALIDATE = fileURLToPath(new URL('../../../shared/validate/', import.meta.url));
-export const NO_VALIDATORS = !existsSync(VALIDATE) && 'validators not found at ../shared/validate relative to the repository';
+/** Skip reasons of the format checks (test/formats/): CANNOT.sysv, CANNOT.sysvRun, CANNOT.openrc, ... */
+export { CANNOT } from '../helpers/formats.js';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const APP = join(REPO, 'test/fixtures/sysv-app.js');
 export const HELLO = join(REPO, 'examples/hello/app.js');
 export const LIBRARY_MISSING =
   (!existsSync(join(REPO, 'dist/index.js')) && 'the library (dist/index.js) is not built yet') ||
   (!existsSync(HELLO) && 'examples/hello/app.js is not written yet');
-export const NOT_ROOT = process.getuid() !== 0 && 'needs root: the validators run the script as init would';
+export const NOT_ROOT = process.getuid() !== 0 && 'needs root: the script runs as init would run it';
 
 /** Render with the given target module; returns { files, warnings }. */
 export function render(target, config, nodePath = '/usr/bin/node') {
@@ -37,9 +37,10 @@ export function writeScript(target, config, dir, name = undefined) {
   return path;
 }
 
+/** The format check of test/formats/ on one file: { code, output }. */
 export function validate(kind, file, flags = []) {
-  const run = spawnSync('bash', [join(VALIDATE, `${kind}.sh`), ...flags, file], { encoding: 'utf8', timeout: 120_000 });
-  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+  const { status, output } = runFormatCheck(kind, ...flags, file);
+  return { code: status, output };
 }
 
 /** The FAIL lines of a validator's output. */

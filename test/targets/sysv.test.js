@@ -11,7 +11,7 @@ import { target } from '../../dist/targets/sysv.js';
 import { CASES, loadCase } from '../golden/harness.js';
 import { isAlive, killHard, makeSandbox, spawnUnrelated, spawnZombie, waitFor } from '../helpers/service.js';
 import { statFields } from '../helpers/daemons.js';
-import { APP, HELLO, LIBRARY_MISSING, NO_VALIDATORS, NOT_ROOT, killAllWith, failures, render, validate, writeScript } from './sysv-harness.js';
+import { APP, CANNOT, HELLO, LIBRARY_MISSING, NOT_ROOT, killAllWith, failures, render, validate, writeScript } from './sysv-harness.js';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Run the init script as init would: clean environment, no stdin. */
@@ -23,7 +23,7 @@ function sh(script, args, options = {}) {
 // --- the file itself -------------------------------------------------------
 
 for (const caseName of CASES) {
-  test(`contract §5: sysv.sh accepts the ${caseName} case`, { skip: NO_VALIDATORS }, async (t) => {
+  test(`contract §5: the sysv format check accepts the ${caseName} case`, { skip: CANNOT.sysv }, async (t) => {
     const config = await loadCase(caseName);
     const dir = makeSandbox('initgen-sysv-');
     t.after(() => dir.remove());
@@ -82,7 +82,7 @@ test('runlevel S only: chkconfig gets "-" levels', () => {
 
 // --- running it --------------------------------------------------------------
 
-test('contract §1: sysv.sh --run drives the generated script with examples/hello', { skip: NO_VALIDATORS || LIBRARY_MISSING || NOT_ROOT }, (t) => {
+test('contract §1: the sysv format check --run drives the generated script with examples/hello', { skip: CANNOT.sysvRun || LIBRARY_MISSING }, (t) => {
   const box = makeSandbox('initgen-sysv-run-');
   const marker = `SYSV_TEST_BOX=${box.dir}`;
   t.after(() => {
