@@ -1,15 +1,29 @@
 // Pid files (contract §2): read without trusting, trust only a live process that
 // is this service, publish atomically and exclusively, refuse unsafe places as root.
+//
+// Identity (docs/contract.md §2): next to PIDFILE the daemon publishes PIDFILE.id,
+// "PID STARTTICKS\n", STARTTICKS being field 22 of its own /proc/PID/stat (clock
+// ticks since boot, fixed for the life of a pid). A pid is this service's iff that
+// process is alive, not a zombie, and started at exactly that tick. The daemon
+// cannot change its start time, unlike its title or argv, and a reused pid cannot
+// have the same one.
 import { fs } from './builtins.js';
 import { basename, dirname, join } from 'node:path';
-import { existsBySignal, hasProc, isDead, pidMax, readCmdline, readProc } from './proc.js';
+import { canOpenRelative, makeDirectory, openTrustedDirectory, viaDescriptor } from './directory.js';
+import { existsBySignal, hasProc, isDead, pidMax, readProc } from './proc.js';
 import { ServiceFailure } from './outcome.js';
 
 export type PidfileState =
   | { kind: 'missing' }
-  | { kind: 'unreadable'; reason: string }
-  | { kind: 'stale'; reason: string; pid?: number }
-  | { kind: 'running'; pid: number; startTicks?: number; file: FileOwner };
+  | { kind: 'unreadable'; reason: string; path: string }
+  | {
+      kind: 'stale';
+      reason: string;
+      pid?: number;
+      /** the recorded daemon is proven to have existed and is now dead: its process group may outlive it */
+      deadDaemon?: { startTicks: number; file: FileOwner; record: FileOwner };
+    }
+  | { kind: 'running'; pid: number; startTicks?: number; file: FileOwner; record?: FileOwner };
 
 /** Who could have written the pid file, as read together with its content. */
 export interface FileOwner {
@@ -17,15 +31,12 @@ export interface FileOwner {
   mode: number;
 }
 
-export interface Identity {
-  name: string;
-  /** the program's script path: its argv before the process title is set */
-  script: string;
-}
-
 const MAX_PIDFILE_BYTES = 32;
-/** /proc start times derive from a whole-second btime, so they may read up to 1 s early. */
-const START_TIME_SLACK_MS = 1000;
+
+/** The identity record published with a pid file. */
+export function idfileOf(pidfile: string): string {
+  return `${pidfile}.id`;
+}
 
 /** Parse "1234\n"; anything else (sign, spaces, two numbers, 0, 1, beyond pid_max) is not a pid. */
 export function parsePid(text: string): number | undefined {
@@ -35,9 +46,16 @@ export function parsePid(text: string): number | undefined {
   return pid > 1 && pid <= pidMax() ? pid : undefined;
 }
 
-type PidfileRead = { text: string; mtimeMs: number; ino: number; file: FileOwner };
+/** Parse "PID STARTTICKS\n", exactly as the daemon writes it. */
+function parseRecord(text: string): { pid: number; startTicks: number } | undefined {
+  const match = /^([1-9][0-9]{0,9}) (0|[1-9][0-9]{0,19})\n$/.exec(text);
+  return match ? { pid: Number(match[1]), startTicks: Number(match[2]) } : undefined;
+}
 
-function readSmallRegularFile(path: string): PidfileRead | 'missing' | { unreadable: string } | { notPid: string } {
+type PidfileRead = { text: string; mtimeMs: number; ino: number; file: FileOwner };
+type FileRead = PidfileRead | 'missing' | { unreadable: string } | { notPid: string };
+
+function readSmallRegularFile(path: string, what = 'the pid file'): FileRead {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO planted at the path must not hang us; O_NOFOLLOW: a symlink is not our pid file.
@@ -46,14 +64,14 @@ function readSmallRegularFile(path: string): PidfileRead | 'missing' | { unreada
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'missing';
     if (code === 'EACCES' || code === 'EPERM') return { unreadable: 'permission denied' };
-    if (code === 'ELOOP' || code === 'EMLINK') return { notPid: 'the pid file is a symbolic link' };
+    if (code === 'ELOOP' || code === 'EMLINK') return { notPid: `${what} is a symbolic link` };
     if (code === 'ENOTDIR') return 'missing';
     return { unreadable: (error as Error).message };
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { notPid: 'the pid file is not a regular file' };
-    if (stat.size > MAX_PIDFILE_BYTES) return { notPid: 'the pid file holds more than a pid' };
+    if (!stat.isFile()) return { notPid: `${what} is not a regular file` };
+    if (stat.size > MAX_PIDFILE_BYTES) return { notPid: `${what} holds more than a pid` };
     const buffer = Buffer.alloc(MAX_PIDFILE_BYTES + 1);
     const length = fs.readSync(fd, buffer, 0, buffer.length, 0);
     return { text: buffer.subarray(0, length).toString('latin1'), mtimeMs: stat.mtimeMs, ino: stat.ino, file: { uid: stat.uid, mode: stat.mode } };
@@ -64,13 +82,9 @@ function readSmallRegularFile(path: string): PidfileRead | 'missing' | { unreada
   }
 }
 
-function isThisService(pid: number, identity: Identity): boolean {
-  const argv = readCmdline(pid);
-  return argv[0] === identity.name || argv.includes(identity.script);
-}
-
-/** The same pid file is still at `path`: not removed or replaced since it was read. */
-function stillThere(path: string, read: PidfileRead): boolean {
+/** The same file is still at `path`: not removed or replaced since it was read. */
+function stillThere(path: string, read: FileRead): boolean {
+  if (typeof read !== 'object' || !('text' in read)) return true;
   try {
     const now = fs.lstatSync(path);
     return now.ino === read.ino && now.mtimeMs === read.mtimeMs;
@@ -80,70 +94,97 @@ function stillThere(path: string, read: PidfileRead): boolean {
 }
 
 /**
- * A daemon that exits while we look removes its pid file first, then its argv
- * vanishes before it becomes a zombie: a process found dead or foreign is judged
- * against the pid file as it is now, so `status` does not report "dead, but pid
- * file exists" for a file that is already gone (or replaced by a new daemon's).
+ * A daemon that exits while we look removes its pid file first, then its record,
+ * then exits: a process found dead or foreign is judged against the files as they
+ * are now, so `status` does not report "dead, but pid file exists" for a file that is
+ * already gone (or replaced by a new daemon's).
  */
-export function inspectPidfile(path: string, identity: Identity): PidfileState {
+export function inspectPidfile(path: string): PidfileState {
   for (let attempt = 0; ; attempt++) {
     const read = readSmallRegularFile(path);
-    if (typeof read !== 'object' || !('text' in read)) return judge(read, identity);
-    const verdict = judge(read, identity);
-    if (verdict.kind !== 'stale' || verdict.pid === undefined || stillThere(path, read) || attempt === 2) return verdict;
+    if (typeof read !== 'object' || !('text' in read)) return judge(path, read, 'missing');
+    const record = readSmallRegularFile(idfileOf(path), 'the identity record');
+    const verdict = judge(path, read, record);
+    if (verdict.kind !== 'stale' || attempt === 2) return verdict;
+    if (stillThere(path, read) && stillThere(idfileOf(path), record)) return verdict;
   }
 }
 
-function judge(read: ReturnType<typeof readSmallRegularFile>, identity: Identity): PidfileState {
+function judge(path: string, read: FileRead, recordRead: FileRead): PidfileState {
   if (read === 'missing') return { kind: 'missing' };
-  if ('unreadable' in read) return { kind: 'unreadable', reason: read.unreadable };
+  if ('unreadable' in read) return { kind: 'unreadable', reason: read.unreadable, path };
   if ('notPid' in read) return { kind: 'stale', reason: read.notPid };
   const pid = parsePid(read.text);
   if (pid === undefined) return { kind: 'stale', reason: 'the pid file does not hold a valid pid' };
   if (!hasProc()) {
+    // No start times to compare: the record cannot prove anything (docs/design.md, Limits).
     return existsBySignal(pid) ? { kind: 'running', pid, file: read.file } : { kind: 'stale', pid, reason: `process ${pid} is dead` };
   }
+  const idfile = idfileOf(path);
+  if (recordRead === 'missing') {
+    // Written by hand or by an older initgen: nothing proves who the pid is, so it is
+    // never signalled (stop removes the file; start replaces it).
+    return { kind: 'stale', pid, reason: `no identity record ${idfile} proves process ${pid} is this service` };
+  }
+  if ('unreadable' in recordRead) return { kind: 'unreadable', reason: recordRead.unreadable, path: idfile };
+  if ('notPid' in recordRead) return { kind: 'stale', pid, reason: recordRead.notPid };
+  const record = parseRecord(recordRead.text);
+  if (record === undefined) return { kind: 'stale', pid, reason: `the identity record ${idfile} is not "PID STARTTICKS"` };
+  if (record.pid !== pid) return { kind: 'stale', pid, reason: `the identity record ${idfile} names process ${record.pid}, not ${pid}` };
   const info = readProc(pid);
-  if (isDead(info)) return { kind: 'stale', pid, reason: `process ${pid} is dead` };
-  if (info!.startedAtMs > read.mtimeMs + START_TIME_SLACK_MS) {
-    return { kind: 'stale', pid, reason: `process ${pid} started after the pid file was written` };
+  if (isDead(info)) {
+    return { kind: 'stale', pid, reason: `process ${pid} is dead`, deadDaemon: { startTicks: record.startTicks, file: read.file, record: recordRead.file } };
   }
-  if (!isThisService(pid, identity)) {
-    return { kind: 'stale', pid, reason: `process ${pid} is not ${identity.name}` };
+  if (info!.startTicks !== record.startTicks) {
+    return { kind: 'stale', pid, reason: `process ${pid} is not the one recorded (it started at another time: the pid was reused)` };
   }
-  return { kind: 'running', pid, startTicks: info!.startTicks, file: read.file };
+  return { kind: 'running', pid, startTicks: record.startTicks, file: read.file, record: recordRead.file };
 }
 
-/** Contract §2: as root, never write through a symlink or into a directory other users can write. */
+/**
+ * Contract §2: as root, never write through a symlink or into a directory other users
+ * can write, nor below one they could swap (every ancestor is checked: directory.ts).
+ */
 export function assertSafeForRoot(path: string): void {
   if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return;
-  const dir = dirname(path);
+  const what = `pid file ${path}`;
+  if (!canOpenRelative()) return assertSafeByPath(path);
+  const dirFd = openTrustedDirectory(dirname(path), what);
   try {
-    if (fs.lstatSync(path).isSymbolicLink()) {
-      throw new ServiceFailure('insufficientPrivilege', `refusing to write pid file ${path}: it is a symbolic link`);
+    for (const name of [basename(path), basename(idfileOf(path))]) {
+      let isLink = false;
+      try {
+        isLink = fs.lstatSync(viaDescriptor(dirFd, name)).isSymbolicLink();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      if (isLink) throw new ServiceFailure('insufficientPrivilege', `refusing to write ${what}: ${join(dirname(path), name)} is a symbolic link`);
     }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  } finally {
+    fs.closeSync(dirFd);
+  }
+}
+
+/** Without /proc/self/fd (not Linux): the immediate directory only, by path. */
+function assertSafeByPath(path: string): void {
+  const dir = dirname(path);
+  if (fs.lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new ServiceFailure('insufficientPrivilege', `refusing to write pid file ${path}: it is a symbolic link`);
   }
   const stat = fs.statSync(dir);
-  const othersCanWrite = (stat.mode & 0o002) !== 0 || ((stat.mode & 0o020) !== 0 && stat.gid !== 0) || stat.uid !== 0;
-  if (othersCanWrite) {
-    throw new ServiceFailure(
-      'insufficientPrivilege',
-      `refusing to write pid file ${path}: directory ${dir} is writable by other users`,
-    );
+  if (stat.uid !== 0 || (stat.mode & 0o022) !== 0) {
+    throw new ServiceFailure('insufficientPrivilege', `refusing to write pid file ${path}: directory ${dir} is writable by other users`);
   }
 }
 
 /**
- * Contract §2: as root, signal only a pid read from a file no other user could have
- * written, or any user could make root's stop or reload signal a process of its choice.
- * Judged on the owner read with the pid, not on the path again: a concurrent stop may
- * have removed the file since (an unlocked reload then failed with ENOENT).
+ * Contract §2: as root, signal only a pid read from files no other user could have
+ * written (the pid file and its identity record), or any user could make root's stop
+ * or reload signal a process of its choice. Judged on the owners read with the pid,
+ * not on the path again: a concurrent stop may have removed the files since.
  */
-export function assertTrustedForRoot(path: string, file: FileOwner): void {
-  if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return;
-  if (file.uid !== 0 || (file.mode & 0o022) !== 0) {
+export function assertTrustedForRoot(path: string, ...files: (FileOwner | undefined)[]): void {
+  if (!trustedForRoot(...files)) {
     throw new ServiceFailure(
       'insufficientPrivilege',
       `refusing to signal the process named in ${path}: the pid file is owned or writable by another user`,
@@ -151,44 +192,98 @@ export function assertTrustedForRoot(path: string, file: FileOwner): void {
   }
 }
 
-/** Create the pid file's directory (0755) when missing. */
-export function ensureDirectory(path: string): void {
-  fs.mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+export function trustedForRoot(...files: (FileOwner | undefined)[]): boolean {
+  if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return true;
+  return files.every((file) => file === undefined || (file.uid === 0 && (file.mode & 0o022) === 0));
 }
 
-/**
- * Publish "PID\n" atomically and exclusively: a fully written temporary file is
- * hard-linked into place, which fails if a pid file already exists, so two
- * daemons can never both believe they own it. Returns false when one exists.
- */
-export function publishPidfile(path: string, pid: number): boolean {
-  const temporary = join(dirname(path), `.${basename(path)}.${pid}.tmp`);
-  fs.rmSync(temporary, { force: true });
-  fs.writeFileSync(temporary, `${pid}\n`, { mode: 0o644, flag: 'wx' });
+/** Create the pid file's directory when missing: 0755 whatever the umask (contract §2). */
+export function ensureDirectory(path: string): void {
+  makeDirectory(dirname(path), 0o755);
+}
+
+/** Write `text` to a new file at `path` (never through a link), mode set by descriptor. */
+function writeNewFile(path: string, text: string): void {
   try {
-    fs.chmodSync(temporary, 0o644);
-    fs.linkSync(temporary, path);
+    fs.unlinkSync(path); // a leftover of a daemon that had our pid before
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+  const fd = fs.openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+  try {
+    fs.fchmodSync(fd, 0o644); // the umask must not narrow it: monitors read pid files as other users
+    fs.writeSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function linkExclusive(from: string, to: string): boolean {
+  try {
+    fs.linkSync(from, to);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
-  } finally {
-    fs.rmSync(temporary, { force: true });
   }
 }
 
-/** Remove a stale pid file, or ours; never a directory someone put in its place. */
-export function removePidfile(path: string, onlyIfPid?: number): void {
+/**
+ * Publish "PID\n" and its identity record atomically and exclusively: fully written
+ * temporary files are hard-linked into place, which fails if a file already exists,
+ * so two daemons can never both believe they own it. The record goes first, so a pid
+ * file is never seen without it. As root, the directory is opened and checked here,
+ * in the daemon, and the files are created relative to that descriptor: a directory
+ * swapped after the controller's check cannot receive them. Returns false when a
+ * pid file (or another daemon's record) exists.
+ */
+export function publishPidfile(path: string, pid: number): boolean {
+  const dir = dirname(path);
+  const asRoot = process.geteuid?.() === 0;
+  const relative = canOpenRelative();
+  if (asRoot && !relative) assertSafeByPath(path);
+  const dirFd = relative ? (asRoot ? openTrustedDirectory(dir, `pid file ${path}`) : fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY)) : undefined;
+  const at = (name: string): string => (dirFd === undefined ? join(dir, name) : viaDescriptor(dirFd, name));
+  const base = basename(path);
+  const idName = basename(idfileOf(path));
+  const pidTemporary = at(`.${base}.${pid}.tmp`);
+  const idTemporary = at(`.${idName}.${pid}.tmp`);
+  const startTicks = hasProc() ? readProc(process.pid)?.startTicks : undefined;
   try {
-    if (onlyIfPid !== undefined) {
-      const read = readSmallRegularFile(path);
-      if (typeof read !== 'object' || !('text' in read) || parsePid(read.text) !== onlyIfPid) return;
+    writeNewFile(pidTemporary, `${pid}\n`);
+    if (startTicks !== undefined) {
+      writeNewFile(idTemporary, `${pid} ${startTicks}\n`);
+      if (!linkExclusive(idTemporary, at(idName))) return false;
     }
-    const stat = fs.lstatSync(path);
-    if (stat.isDirectory()) return;
-    fs.unlinkSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'EISDIR') throw error;
+    if (linkExclusive(pidTemporary, at(base))) return true;
+    if (startTicks !== undefined) fs.unlinkSync(at(idName)); // ours: linked just above, in a directory no one else can write
+    return false;
+  } finally {
+    for (const temporary of [pidTemporary, idTemporary]) fs.rmSync(temporary, { force: true });
+    if (dirFd !== undefined) fs.closeSync(dirFd);
+  }
+}
+
+/**
+ * Remove a stale pid file, or ours, then its identity record (in that order: a pid
+ * file is never left without its record); never a directory someone put in their place.
+ * With `onlyIfPid`, each file is removed only while it still names that pid.
+ */
+export function removePidfile(path: string, onlyIfPid?: number): void {
+  const names = (text: string): number | undefined => parsePid(text) ?? parseRecord(text)?.pid;
+  for (const file of [path, idfileOf(path)]) {
+    try {
+      if (onlyIfPid !== undefined) {
+        const read = readSmallRegularFile(file);
+        if (typeof read !== 'object' || !('text' in read) || names(read.text) !== onlyIfPid) continue;
+      }
+      const stat = fs.lstatSync(file);
+      if (stat.isDirectory()) continue;
+      fs.unlinkSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EISDIR') throw error;
+    }
   }
 }

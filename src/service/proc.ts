@@ -1,11 +1,10 @@
 // What the kernel says about a pid, read from /proc (Linux). Used to decide
-// whether a pid file still names this service (contract §2).
+// whether a pid file still names this service (contract §2) and which processes
+// are left in its process group.
 import { fs } from './builtins.js';
 
 const { readFileSync } = fs;
 
-/** Linux exposes start times in USER_HZ, fixed at 100 on every mainstream architecture. */
-const USER_HZ = 100;
 let procMounted: boolean | undefined;
 /** Asked only once a pid is at hand: a `status` with no pid file never pays for it. */
 export function hasProc(): boolean {
@@ -18,19 +17,10 @@ export interface ProcInfo {
   state: string;
   /** process group id */
   pgrp: number;
-  /** wall-clock start time in ms since the epoch (btime-based, may read up to 1 s early) */
-  startedAtMs: number;
+  /** session id */
+  session: number;
   /** start time in clock ticks since boot: unchanged for the life of a pid, so it tells reuse apart */
   startTicks: number;
-}
-
-let bootTimeMs: number | undefined;
-function bootTime(): number {
-  if (bootTimeMs === undefined) {
-    const line = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
-    bootTimeMs = line ? Number(line[1]) * 1000 : 0;
-  }
-  return bootTimeMs;
 }
 
 /** null when no such process (or no /proc). */
@@ -47,20 +37,9 @@ export function readProc(pid: number): ProcInfo | null {
   return {
     state: fields[0] ?? '?',
     pgrp: Number(fields[2]),
-    startedAtMs: bootTime() + (startTicks * 1000) / USER_HZ,
+    session: Number(fields[3]),
     startTicks,
   };
-}
-
-/** argv of a process, or [] when it cannot be read (kernel thread, gone, hidepid). */
-export function readCmdline(pid: number): string[] {
-  try {
-    // A process title set over argv leaves trailing NULs where the old arguments were.
-    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '');
-    return raw === '' ? [] : raw.split('\0');
-  } catch {
-    return [];
-  }
 }
 
 /** Without /proc: signal 0 asks the kernel whether the pid exists (EPERM: it does, not ours). */

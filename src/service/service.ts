@@ -27,8 +27,7 @@ function exists(path: string | undefined): boolean {
 /** `script`: the program to re-run as the daemon (default: the running main script). */
 export function createService(options: ServiceOptions, script: string = process.argv[1] ?? ''): Service {
   const o = resolveOptions(options);
-  const identity = { name: o.name, script };
-  const inspect = (): PidfileState => inspectPidfile(o.pidfile, identity);
+  const inspect = (): PidfileState => inspectPidfile(o.pidfile);
   const lockTimeout = o.startTimeoutMs + o.settleTimeMs + o.stopTimeoutMs + 10_000;
 
   // Loaded on first use, not at the top: `status` must not pay for sockets or child processes.
@@ -48,8 +47,8 @@ export function createService(options: ServiceOptions, script: string = process.
     }
   }
 
-  function unreadable(reason: string): ServiceFailure {
-    return new ServiceFailure('insufficientPrivilege', `${o.name}: cannot read pid file ${o.pidfile}: ${reason}`);
+  function unreadable(state: { path: string; reason: string }): ServiceFailure {
+    return new ServiceFailure('insufficientPrivilege', `${o.name}: cannot read pid file ${state.path}: ${state.reason}`);
   }
 
   function dropLockfile(): void {
@@ -59,10 +58,10 @@ export function createService(options: ServiceOptions, script: string = process.
   async function startUnlocked(args: string[]): Promise<ActionResult> {
     const state = inspect();
     if (state.kind === 'running') return { outcome: 'success', message: `${o.name} is already running (pid ${state.pid})`, pid: state.pid };
-    if (state.kind === 'unreadable') throw unreadable(state.reason);
+    if (state.kind === 'unreadable') throw unreadable(state);
     ensureDirectory(o.pidfile);
     assertSafeForRoot(o.pidfile);
-    if (state.kind === 'stale') removePidfile(o.pidfile);
+    removePidfile(o.pidfile); // stale, or only an identity record left by a daemon that died publishing
     if (o.user !== undefined || o.group !== undefined) {
       if (process.geteuid?.() !== 0) throw new ServiceFailure('insufficientPrivilege', 'the `user`/`group` options need root');
     }
@@ -126,7 +125,7 @@ export function createService(options: ServiceOptions, script: string = process.
 
   async function stopUnlocked(): Promise<ActionResult> {
     const state = inspect();
-    if (state.kind === 'unreadable') throw unreadable(state.reason);
+    if (state.kind === 'unreadable') throw unreadable(state);
     if (state.kind !== 'running') {
       // LSB: stopping a stopped service succeeds. A stale pid file is removed, nothing is signalled.
       if (state.kind === 'stale') removePidfile(o.pidfile);
@@ -134,7 +133,7 @@ export function createService(options: ServiceOptions, script: string = process.
       const note = state.kind === 'stale' ? ` (removed stale pid file: ${state.reason})` : '';
       return { outcome: 'success', message: `${o.name} is not running${note}` };
     }
-    assertTrustedForRoot(o.pidfile, state.file);
+    assertTrustedForRoot(o.pidfile, state.file, state.record);
     const [, , { terminate }] = await controlModules();
     const result = await terminate(state.pid, state.startTicks, o.stopTimeoutMs);
     if (result === 'permission') throw new ServiceFailure('insufficientPrivilege', `not allowed to signal ${o.name} (pid ${state.pid})`);
@@ -158,17 +157,17 @@ export function createService(options: ServiceOptions, script: string = process.
     tryRestart: (args = []) =>
       locked(async () => {
         const state = inspect();
-        if (state.kind === 'unreadable') throw unreadable(state.reason);
+        if (state.kind === 'unreadable') throw unreadable(state);
         if (state.kind !== 'running') return { outcome: 'success', message: `${o.name} is not running; not restarted` };
         return restartUnlocked(args);
       }),
     async reload() {
       if (!o.reload) return { outcome: 'unimplemented', error: `${o.name}: reload is not implemented (no reload handler)` };
       const state = inspect();
-      if (state.kind === 'unreadable') return failed(unreadable(state.reason));
+      if (state.kind === 'unreadable') return failed(unreadable(state));
       if (state.kind !== 'running') return { outcome: 'notRunning', error: `${o.name} is not running` };
       try {
-        assertTrustedForRoot(o.pidfile, state.file);
+        assertTrustedForRoot(o.pidfile, state.file, state.record);
         process.kill(state.pid, 'SIGHUP');
       } catch (error) {
         return failed(error);
@@ -184,7 +183,7 @@ export function createService(options: ServiceOptions, script: string = process.
         case 'stale':
           return { outcome: 'deadWithPidfile', message: `${o.name} is dead, but pid file ${o.pidfile} exists` };
         case 'unreadable':
-          return { outcome: 'unknown', error: `${o.name}: cannot read pid file ${o.pidfile}: ${state.reason}` };
+          return { outcome: 'unknown', error: `${o.name}: cannot read pid file ${state.path}: ${state.reason}` };
         case 'missing':
           return exists(o.lockfile)
             ? { outcome: 'deadWithLockfile', message: `${o.name} is dead, but lock file ${o.lockfile} exists` }

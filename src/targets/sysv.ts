@@ -3,6 +3,7 @@
 import { ACTIONS, ACTION_CODES, STATUS_CODES, usageLine } from '../lsb.js';
 import { commentLine, commentLines, lsbFacility, lsbHeader } from '../render/lsb.js';
 import { shQuote } from '../render/sh.js';
+import { idfileOf } from '../service/pidfile.js';
 import type { Target } from './types.js';
 
 /** The library reads these (brief: "library environment overrides"); the script sets them. */
@@ -29,10 +30,10 @@ export const target: Target = {
   name: 'sysv',
   title: 'SysV init script with an LSB header (POSIX sh)',
   fields: {
-    name: { support: 'mapped', how: 'file name etc/init.d/NAME, LSB Provides, process title checked by status' },
+    name: { support: 'mapped', how: 'file name etc/init.d/NAME, LSB Provides' },
     description: { support: 'mapped', how: 'LSB Short-Description and chkconfig "# description:" (one line)' },
     longDescription: { support: 'mapped', how: 'LSB Description, continued on "#  " lines' },
-    script: { support: 'mapped', how: 'NODE SCRIPT ACTION; status matches SCRIPT in /proc/PID/cmdline' },
+    script: { support: 'mapped', how: 'NODE SCRIPT ACTION' },
     args: { support: 'mapped', how: 'after "--", each argument single-quoted for sh' },
     node: { support: 'mapped', how: 'the interpreter every action but status runs; missing → exit 5' },
     user: { support: 'mapped', how: 'INITGEN_USER: the library drops privileges' },
@@ -40,7 +41,7 @@ export const target: Target = {
     cwd: { support: 'mapped', how: 'INITGEN_CWD: the daemon changes to it' },
     env: { support: 'mapped', how: 'passed through env(1) to node, so no name can clash with the script' },
     umask: { support: 'mapped', how: 'INITGEN_UMASK' },
-    pidfile: { support: 'mapped', how: 'INITGEN_PIDFILE, "# pidfile:" hint, read by the sh status' },
+    pidfile: { support: 'mapped', how: 'INITGEN_PIDFILE, "# pidfile:" hint; the sh status reads it and PIDFILE.id (pid and start time)' },
     logfile: { support: 'mapped', how: 'INITGEN_LOGFILE' },
     lockfile: { support: 'mapped', how: 'INITGEN_LOCKFILE; status 2 when only the lock file is left' },
     dependencies: {
@@ -107,9 +108,8 @@ export const target: Target = {
       nameQ: shQuote(config.name),
       nodeQ: shQuote(config.node),
       scriptQ: shQuote(config.script),
-      nameHex: hexBytes(config.name),
-      scriptHex: hexBytes(config.script),
       pidfileQ: shQuote(config.pidfile),
+      idfileQ: shQuote(idfileOf(config.pidfile)),
       lockfileQ: shQuote(config.lockfile ?? ''),
       overrideNames: OVERRIDES.join(' '),
       usage: usageLine('$0'),
@@ -125,11 +125,6 @@ export const target: Target = {
     return [{ installPath: `etc/init.d/${config.name}`, outPath: config.name, mode: 0o755, content }];
   },
 };
-
-/** UTF-8 bytes as `od -An -tx1` prints them ("2f 6f 70 74"), so status can compare argv without a NUL-aware tool. */
-function hexBytes(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-}
 
 function unique(words: string[]): string[] {
   return [...new Set(words)];

@@ -3,7 +3,7 @@
 // pure-sh status follows the pid identity rule, with the library's messages).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ACTIONS } from '../../dist/lsb.js';
@@ -206,15 +206,22 @@ test('contract §1: no action, unknown action and extra arguments → 2 with the
   assert.equal(sh(s.statusOnly, ['start']).code, 5, 'contract §1: node missing → program is not installed');
 });
 
+/** The identity record the daemon would publish for `pid` (docs/design.md, Pid identity). */
+function writeRecord(pidfile, pid, ticks = statFields(pid)[19]) {
+  writeFileSync(`${pidfile}.id`, `${pid} ${ticks}\n`);
+}
+
 test('contract §2: status from pid file contents, in pure sh, agreeing with the library', { skip: LIBRARY_MISSING }, async (t) => {
   const s = sandbox(t);
   const pid = spawnLookalike(s.box.dir);
   t.after(() => killHard(pid));
   mkdirSync(join(s.box.dir, 'run'));
   await waitFor(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(APP), 'the look-alike to exec');
+  writeRecord(s.box.pidfile, pid);
   const max = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+  // (a NUL inside the pid file is the one difference: sh's read drops it, docs/design.md)
   const cases = [
-    [`${pid}\n`, 0], [`${pid}`, 0], [`${pid}\n\n`, 1], [` ${pid}\n`, 1], [`0${pid}\n`, 1], [`${pid}\0`, 1],
+    [`${pid}\n`, 0], [`${pid}`, 0], [`${pid}\n\n`, 1], [` ${pid}\n`, 1], [`0${pid}\n`, 1], [`${pid}\nx`, 1],
     [`+${pid}\n`, 1], [`${pid} ${pid}\n`, 1], ['1\n', 1], ['0\n', 1], ['-1\n', 1], ['', 1],
     ['99999999999999999999\n', 1], [`${max + 1}\n`, 1], ['abc\n', 1],
   ];
@@ -225,13 +232,22 @@ test('contract §2: status from pid file contents, in pure sh, agreeing with the
     const lib = s.libraryStatus();
     assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: lib.code, stdout: lib.stdout }, JSON.stringify(content));
   }
-  // contract §2: a process that started after the pid file was written is not ours
+  // the record decides: its pid and start time, exactly
   writeFileSync(s.box.pidfile, `${pid}\n`);
-  const anHourAgo = Date.now() / 1000 - 3600;
-  utimesSync(s.box.pidfile, anHourAgo, anHourAgo);
-  assert.equal(sh(s.statusOnly, ['status']).code, 1);
-  assert.equal(s.libraryStatus().code, 1);
+  const ticks = Number(statFields(pid)[19]);
+  const records = [
+    [`${pid} ${ticks}\n`, 0], [`${pid} ${ticks + 1}\n`, 1], [`${pid} ${ticks - 1}\n`, 1], [`${pid} ${ticks}`, 1], [`${pid}  ${ticks}\n`, 1],
+    [`${pid} 0${ticks}\n`, 1], [`${pid + 1} ${ticks}\n`, 1], [`${pid}\n`, 1], [`${pid} ${ticks}\n\n`, 1], [`${pid} ${ticks} 1\n`, 1], ['', 1],
+  ];
+  for (const [content, code] of records) {
+    writeFileSync(`${s.box.pidfile}.id`, content);
+    const r = sh(s.statusOnly, ['status']);
+    assert.equal(r.code, code, `record ${JSON.stringify(content)}: ${r.stdout}${r.stderr}`);
+    const lib = s.libraryStatus();
+    assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: lib.code, stdout: lib.stdout }, JSON.stringify(content));
+  }
   // a symbolic link is never our pid file
+  writeRecord(s.box.pidfile, pid);
   rmSync(s.box.pidfile);
   writeFileSync(join(s.box.dir, 'real.pid'), `${pid}\n`);
   symlinkSync(join(s.box.dir, 'real.pid'), s.box.pidfile);
@@ -246,6 +262,7 @@ test('contract §2: the command name may hold ") Z (": status reads fields after
   await waitFor(() => readFileSync(`/proc/${pid}/stat`, 'latin1').includes('(q) Z 1 ()'), 'the odd command name');
   mkdirSync(join(s.box.dir, 'run'));
   writeFileSync(s.box.pidfile, `${pid}\n`);
+  writeRecord(s.box.pidfile, pid);
   const r = sh(s.statusOnly, ['status']);
   assert.equal(r.code, 0, r.stdout);
   assert.equal(r.stdout, `sysv-app is running (pid ${pid})\n`);
