@@ -5,7 +5,7 @@ import type { Lock } from './lock.js';
 import { createLockfile, prepareLockfile, removeLockfile } from './lockfile.js';
 import { resolveOptions, type ResolvedOptions, type ServiceOptions } from './options.js';
 import { failed, ServiceFailure, type ActionResult, type StatusResult } from './outcome.js';
-import { assertSafeForRoot, assertTrustedForRoot, ensureDirectory, inspectPidfile, removePidfile, type PidfileState } from './pidfile.js';
+import { assertSafeForRoot, assertTrustedForRoot, ensureDirectory, inspectPidfile, removePidfile, trustedForRoot, type PidfileState } from './pidfile.js';
 
 const FAILURE_LOG_LINES = 20;
 
@@ -127,10 +127,22 @@ export function createService(options: ServiceOptions, script: string = process.
     const state = inspect();
     if (state.kind === 'unreadable') throw unreadable(state);
     if (state.kind !== 'running') {
-      // LSB: stopping a stopped service succeeds. A stale pid file is removed, nothing is signalled.
+      // LSB: stopping a stopped service succeeds. A stale pid file is removed, and no
+      // process it names is signalled; but the workers of a daemon proven to have died
+      // (its record matched) are still in its process group, and stop ends them (§4).
+      let ended = '';
+      // (as root, only when no other user could have written the files that name the group)
+      const dead = state.kind === 'stale' ? state.deadDaemon : undefined;
+      if (state.kind === 'stale' && dead && state.pid !== undefined && trustedForRoot(dead.file, dead.record)) {
+        const [, , { endProcessGroup }] = await controlModules();
+        const { result, members } = await endProcessGroup(state.pid, dead.startTicks, o.stopTimeoutMs);
+        if (result === 'permission') throw new ServiceFailure('insufficientPrivilege', `not allowed to signal the processes left in ${o.name}'s process group (${members.join(' ')})`);
+        if (result === 'survived') throw new ServiceFailure('genericError', `processes left in ${o.name}'s process group are still alive after SIGKILL (${members.join(' ')})`);
+        if (members.length) ended = `; ended the processes left in its process group: ${members.join(' ')}`;
+      }
       if (state.kind === 'stale') removePidfile(o.pidfile);
       dropLockfile();
-      const note = state.kind === 'stale' ? ` (removed stale pid file: ${state.reason})` : '';
+      const note = state.kind === 'stale' ? ` (removed stale pid file: ${state.reason}${ended})` : '';
       return { outcome: 'success', message: `${o.name} is not running${note}` };
     }
     assertTrustedForRoot(o.pidfile, state.file, state.record);
