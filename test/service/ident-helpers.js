@@ -48,7 +48,7 @@ export function identSandboxes(prefix) {
     /** The generated SysV script's status (pure sh: node is never started). */
     box.sysvStatus = ({ uid, lockfile } = {}) => {
       const sysv = writeScript(target, { name: 'ident-app', script: IDENT_APP, node: '/nonexistent/node', pidfile: box.pidfile, logfile: box.logfile, ...(lockfile && { lockfile }) }, box.dir, `sysv-${lockfile ? 'lock' : 'plain'}`);
-      const r = spawnSync(sysv, ['status'], { env: { PATH }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...(uid !== undefined && { uid, gid: uid }) });
+      const r = spawnSync(sysv, ['status'], { env: { PATH }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, ...(uid !== undefined && { uid, gid: uid }) });
       return { code: r.status, stdout: r.stdout, stderr: r.stderr };
     };
     boxes.push(box);
