@@ -4,7 +4,7 @@
 // its budget prints `over budget` and the exit code is 1. Not a test: timings
 // are never asserted by `npm test`.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -291,9 +291,10 @@ async function parallelFigures({ running }) {
   const scripts = [];
   mkdirSync(path('many'), { recursive: true });
   for (let i = 0; i < PARALLEL; i++) {
-    // Written after the daemon started, so each copy passes the start-time check: 100 running services, one process.
+    // Each copy with the daemon's identity record, so each passes the check: 100 running services, one process.
     const pidfile = path('many', `svc${i}.pid`);
     writeFileSync(pidfile, `${pid}\n`);
+    copyFileSync(`${running}.id`, `${pidfile}.id`);
     copies.push(pidfile);
     scripts.push(await sysvScript(path('many', `svc${i}.sh`), pidfile));
   }

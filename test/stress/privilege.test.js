@@ -57,7 +57,11 @@ test("a pid file another user can write: root stop and reload signal nothing it 
   sandbox.track(bystander.pid);
   await waitFor(() => isAlive(bystander.pid) && readFileSync(`/proc/${bystander.pid}/cmdline`, 'utf8').includes(script), 'the bystander');
   writeFileSync(box.pidfile, `${bystander.pid}\n`);
-  chownSync(box.pidfile, NOBODY, NOBODY); // as if nobody had written it
+  // with a record that names the bystander's true start time, so only the owner check stops root
+  const stat = readFileSync(`/proc/${bystander.pid}/stat`, 'latin1');
+  writeFileSync(`${box.pidfile}.id`, `${bystander.pid} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}\n`);
+  chownSync(box.pidfile, NOBODY, NOBODY); // as if nobody had written them
+  chownSync(`${box.pidfile}.id`, NOBODY, NOBODY);
   const reload = await runAction(['reload'], { env: box.env(), script });
   const stop = await runAction(['stop'], { env: box.env(), script });
   figures.pidfileByOtherUser = { reload: reload.code, stop: stop.code, bystanderAlive: isAlive(bystander.pid), error: stop.stderr.trim() };
