@@ -4,6 +4,7 @@
 // choice, and neither is one whose parent another user can rename it in.
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import { fs } from './builtins.js';
+import { makeDirectory } from './directory.js';
 
 const MAX_LINKS = 40; // as the kernel's own limit on symbolic links in one lookup
 
@@ -63,7 +64,7 @@ export function ensureTrustedDirectory(dir: string, { sticky = false } = {}): st
     // root's new directory inside a sticky one is safe: no one else may rename it
     const problem = asRoot ? untrustedDirectory(existing, { sticky: true }) : undefined;
     if (problem) return problem;
-    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    makeDirectory(dir, 0o755); // 0755 whatever the umask (docs/contract.md §2)
   }
   return asRoot ? untrustedDirectory(dir, { sticky }) : undefined;
 }
