@@ -1,6 +1,6 @@
 // The least a correct `status` of a running service can do, without initgen: read the
-// pid file (no symlinks), check the process is alive, not newer than the file, named
-// NAME, and within pid_max (docs/contract.md §2), print, exit. The bench installs it as a
+// pid file (no symlinks) and its identity record, check the process is alive and started
+// at the recorded tick, and within pid_max (docs/contract.md §2, §4), print, exit. The bench installs it as a
 // package with an `exports` map, as initgen is, and times `node status.cjs status` against
 // it, with the pid file given the way initgen's is (a setting word, or the environment for
 // a library from before the words): what Node itself costs before any of initgen's work.
@@ -8,14 +8,15 @@ const fs = require('node:fs');
 
 exports.simple = function simple({ name, pidfile }) {
   const word = process.argv.find((arg) => arg.startsWith('--initgen-pidfile='));
+  const path = word ? word.slice('--initgen-pidfile='.length) : process.env.INITGEN_PIDFILE || pidfile;
   let fd;
   try {
-    fd = fs.openSync(word ? word.slice('--initgen-pidfile='.length) : process.env.INITGEN_PIDFILE || pidfile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch {
     fs.writeSync(1, `${name} is not running\n`);
     process.exit(3);
   }
-  const file = fs.fstatSync(fd);
+  fs.fstatSync(fd);
   const bytes = Buffer.alloc(33);
   const text = bytes.subarray(0, fs.readSync(fd, bytes, 0, 33, 0)).toString('latin1');
   fs.closeSync(fd);
@@ -24,11 +25,13 @@ exports.simple = function simple({ name, pidfile }) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const bootMs = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))[1]) * 1000;
+    const idfd = fs.openSync(`${path}.id`, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    fs.fstatSync(idfd);
+    const record = bytes.subarray(0, fs.readSync(idfd, bytes, 0, 33, 0)).toString('latin1');
+    fs.closeSync(idfd);
     ours =
       fields[0] !== 'Z' &&
-      bootMs + Number(fields[19]) * 10 <= file.mtimeMs + 1000 &&
-      fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === name &&
+      record === `${pid} ${fields[19]}\n` &&
       pid <= Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
   } catch {
     ours = false;
