@@ -46,6 +46,7 @@ export function viaDescriptor(fd: number, name = ''): string {
   return name ? `/proc/self/fd/${fd}/${name}` : `/proc/self/fd/${fd}`;
 }
 
+/** Linux with /proc mounted: paths can be resolved relative to an open directory (an openat() stand-in). */
 export function canOpenRelative(): boolean {
   return process.platform === 'linux' && fs.existsSync('/proc/self/fd');
 }
