@@ -34,9 +34,10 @@ export function identSandboxes(prefix) {
   return (extra = {}) => {
     const box = makeSandbox(prefix);
     chmodSync(box.dir, 0o755); // status runs as nobody in some tests
-    box.marker = `IDENT_PIDFILE=${box.pidfile}`;
+    // by the sandbox, not the pid file: some tests give the program another pid file
+    box.marker = `IDENT_BOX=${box.dir}`;
     box.idfile = `${box.pidfile}.id`;
-    box.identEnv = (more = {}) => ({ PATH, IDENT_PIDFILE: box.pidfile, IDENT_LOGFILE: box.logfile, ...extra, ...more });
+    box.identEnv = (more = {}) => ({ PATH, IDENT_BOX: box.dir, IDENT_PIDFILE: box.pidfile, IDENT_LOGFILE: box.logfile, ...extra, ...more });
     box.act = (args, { uid, more } = {}) =>
       runAction(args, {
         env: box.identEnv(more),
