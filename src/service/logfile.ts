@@ -12,6 +12,7 @@
 import { fs, requireBuiltin } from './builtins.js';
 import { dirname } from 'node:path';
 import { ServiceFailure } from './outcome.js';
+import { makeDirectory } from './directory.js';
 
 /** At most this much of the log's end is read to find the last lines. */
 export const MAX_TAIL_BYTES = 1024 * 1024;
@@ -105,7 +106,7 @@ export function openLogForReading(path: string, serviceUser?: string): number {
 
 export function openLogForAppend(path: string, serviceUser?: string): number {
   try {
-    fs.mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+    makeDirectory(dirname(path), 0o755);
   } catch (error) {
     const failure = openFailure(dirname(path), error, 'create');
     throw new ServiceFailure(failure.outcome, `cannot create directory ${dirname(path)} for log file ${path}: ${reason(error)}`);

@@ -22,6 +22,8 @@ test('every line of the daemon, its stderr and its child lands once; restart app
   const start = spawnSync('sh', ['-c', 'umask 077; exec "$0" "$@"', process.execPath, FIXTURE, 'start'], { env, encoding: 'utf8' });
   assert.equal(start.status, 0, start.stderr);
   assert.equal(statSync(dirname(box.logfile)).isDirectory(), true, 'the log directory is created');
+  // issue 12: the umask must not narrow it either (contract §3: created 0755)
+  assert.equal(statSync(dirname(box.logfile)).mode & 0o777, 0o755, 'the created log directory is 0755 under umask 077');
   assert.equal(statSync(box.logfile).mode & 0o777, 0o640);
 
   await waitFor(() => box.log().includes('fixture: child done\n'), 'the child to finish writing', 30_000);
