@@ -13,15 +13,25 @@ export interface Wrapping {
   user?: string;
   group?: string;
   nice?: number;
-  nofile?: number;
 }
+
+/**
+ * docs/contract.md §5 (D2): node starts with an environment built from the config
+ * only, as service(8) does: whatever the supervisor inherited (NODE_OPTIONS,
+ * INITGEN_*, HOME=/root) never reaches it.
+ */
+export const CLEAN_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface Flavour {
   target: 'runit' | 'daemontools';
   /** where service directories live, relative to / */
   root: string;
-  /** words (already shell-quoted) that go between `exec` and NODE */
+  /** words (already shell-quoted) that go between `exec env -i PATH=...` and NODE */
   wrap(w: Wrapping, config: NormalizedConfig, ctx: RenderContext): string[];
+  /** the words that run the logger as ACCOUNT (user, or user:group where the tool can), already quoted */
+  dropTo(account: string): string[];
+  /** the logger command, given the quoted log directory */
+  logger(dir: string): string;
   /** the command an admin uses to stop it within SECONDS, since the supervisor never escalates */
   forceStop(seconds: string, name: string): string;
   /** the command that runs the service without restarts */
@@ -76,7 +86,7 @@ export function programWords(config: NormalizedConfig): string[] {
 /** Field table shared by both flavours; `own` supplies the lines that name each flavour's tools. */
 export function superviseFields(
   f: Flavour,
-  own: Pick<Record<ConfigField, FieldMapping>, 'user' | 'group' | 'nice' | 'nofile' | 'env' | 'logfile'>,
+  own: Pick<Record<ConfigField, FieldMapping>, 'user' | 'group' | 'nice' | 'env' | 'logfile'>,
 ): Record<ConfigField, FieldMapping> {
   return {
     name: { support: 'mapped', how: `service directory /${f.root}/NAME` },
@@ -99,6 +109,7 @@ export function superviseFields(
     startTimeout: { support: 'unsupported', how: 'no start timeout' },
     settleTime: { support: 'ignored', how: 'an early exit under a supervisor is a respawn, not a failed `start`' },
     stopTimeout: { support: 'unsupported', how: `never sends SIGKILL by itself; \`${f.forceStop('N', 'NAME')}\` does` },
+    nofile: { support: 'mapped', how: './run: ulimit -n N (soft and hard limit, set as root before the user switch)' },
     launchd: { support: 'ignored', how: 'launchd only' },
     smf: { support: 'ignored', how: 'SMF only' },
     ...own,
@@ -146,28 +157,60 @@ export function renderServiceDir(f: Flavour, config: NormalizedConfig, ctx: Rend
     ...(config.user !== undefined && { user: config.user }),
     ...(config.group !== undefined && { group: config.group }),
     ...(config.nice !== undefined && { nice: config.nice }),
-    ...(config.nofile !== undefined && { nofile: config.nofile }),
   };
-  // Values envdir would alter go through env(1) instead, which passes every byte.
-  const exported = !useEnvdir && entries.length > 0 ? ['env', ...entries.map(([k, v]) => `${k}=${v}`)] : [];
-  const literal = [...exported, ...programWords(config)];
-  const command = [...f.wrap(wrapping, config, ctx), shQuoteAll(literal)].join(' ');
+  // env -i first: the tools after it, envdir included, then see only the fixed PATH
+  // and the config's variables. Values envdir would alter are given to env(1)
+  // itself, which passes every byte.
+  const exported = useEnvdir ? [] : entries.map(([k, v]) => `${k}=${v}`);
+  const literal = programWords(config);
+  const command = [shQuoteAll(['env', '-i', CLEAN_PATH, ...exported]), ...f.wrap(wrapping, config, ctx), shQuoteAll(literal)].join(' ');
   // shellcheck flags `$`, backquotes and backslashes inside single quotes, which are meant literally here.
   const quotedOnPurpose = (...words: string[]): boolean => words.some((word) => /[$`\\]/.test(word));
   const header = { name: shComment(name), description: shComment(config.description) };
-  const log = shQuote(logDir(config));
   // log/ first: svscan decides once, when it first sees the directory, whether it has a log service.
   files.push({
     installPath: `${dir}/log/run`,
     outPath: `${name}/log/run`,
     mode: 0o755,
-    content: ctx.template('log-run', { ...header, quotedOnPurpose: quotedOnPurpose(logDir(config)), logdir: log }),
+    content: ctx.template('log-run', { ...header, ...loggerView(f, config), quotedOnPurpose: quotedOnPurpose(logDir(config)) }),
   });
   files.push({
     installPath: `${dir}/run`,
     outPath: `${name}/run`,
     mode: 0o755,
-    content: ctx.template('run', { ...header, svdir: useEnvdir, quotedOnPurpose: quotedOnPurpose(config.cwd, ...literal), umask: config.umask, cwd: shQuote(config.cwd), command }),
+    content: ctx.template('run', {
+      ...header,
+      svdir: useEnvdir,
+      quotedOnPurpose: quotedOnPurpose(config.cwd, ...literal, ...exported),
+      umask: config.umask,
+      cwd: shQuote(config.cwd),
+      // ulimit sets the soft and the hard limit: node raises its soft limit to the
+      // hard one at start, so a soft limit alone (chpst -o, softlimit -o) is lost
+      nofile: config.nofile === undefined ? false : String(config.nofile),
+      command,
+    }),
   });
   return files;
+}
+
+/**
+ * docs/contract.md §3: the logger runs as the service's user (root only when the
+ * service itself does), in a log directory that user owns, so a symlink the service
+ * plants there (e.g. DIR/current -> a root file) is followed with that user's rights.
+ * The directory is created when missing and never changed when it exists; the one
+ * above it must be root's alone, or log/run refuses to start.
+ */
+function loggerView(f: Flavour, config: NormalizedConfig): object {
+  const dir = logDir(config);
+  const user = config.user;
+  // daemontools' setuidgid always takes the user's primary group
+  const group = f.target === 'runit' ? config.group : undefined;
+  const owner = user === undefined ? undefined : `${user}:${group ?? ''}`;
+  return {
+    logdir: shQuote(dir),
+    parent: shQuote(posix.dirname(dir)),
+    owner: owner === undefined ? false : shQuote(owner),
+    ownerName: shQuote(user ?? '0'),
+    command: [...(owner === undefined ? [] : f.dropTo(group === undefined ? user! : `${user}:${group}`)), f.logger('"$dir"')].join(' '),
+  };
 }

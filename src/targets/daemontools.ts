@@ -10,13 +10,14 @@ const flavour: Flavour = {
   supervisor: 'supervise',
   forceStop: (seconds, name) => `svc -d /etc/service/${name}; sleep ${seconds}; svc -k /etc/service/${name}`,
   once: (name) => `svc -o /etc/service/${name}`,
+  dropTo: (account) => ['setuidgid', shQuote(account)],
+  logger: (dir) => `multilog t ${dir}`,
   // envdir first, so ./env is read as root; the tools after it are found through the
-  // service's own PATH when env sets one.
+  // service's own PATH when env sets one (else the fixed PATH env -i gives).
   wrap(w, config, ctx) {
     const words: string[] = [];
     if (w.envdir !== undefined) words.push('envdir', w.envdir);
     if (w.nice !== undefined) words.push('nice', '-n', String(w.nice));
-    if (w.nofile !== undefined) words.push('softlimit', '-o', String(w.nofile));
     if (w.user !== undefined) words.push('setuidgid', shQuote(w.user));
     if (w.group !== undefined) {
       ctx.warn(
@@ -37,12 +38,14 @@ export const target: Target = {
     user: { support: 'mapped', how: 'setuidgid USER (with USER\'s primary group)' },
     group: { support: 'unsupported', how: 'setuidgid always takes the user\'s primary group' },
     nice: { support: 'mapped', how: 'nice -n (added to supervise\'s niceness, normally 0)' },
-    nofile: { support: 'mapped', how: 'softlimit -o: soft limit, capped at the inherited hard limit' },
     env: {
       support: 'mapped',
       how: 'env/KEY files read by envdir (newline stored as NUL); if any value ends in a space or tab, which envdir strips, all go through env(1) in ./run',
     },
-    logfile: { support: 'mapped', how: 'log/run: multilog t into directory dirname(logfile)/NAME (created by log/run)' },
+    logfile: {
+      support: 'mapped',
+      how: 'log/run: setuidgid USER multilog t into directory dirname(logfile)/NAME, created owned by USER when missing; refused unless the directory above is root\'s alone',
+    },
   }),
   render: (config, ctx) => renderServiceDir(flavour, config, ctx),
 };

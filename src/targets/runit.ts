@@ -10,6 +10,8 @@ const flavour: Flavour = {
   supervisor: 'runsv',
   forceStop: (seconds, name) => `sv -w ${seconds} force-stop ${name}`,
   once: (name) => `sv once ${name}`,
+  dropTo: (account) => ['chpst', '-u', shQuote(account)],
+  logger: (dir) => `svlogd -tt ${dir}`,
   // One chpst applies them all, reading ./env and renicing while still root.
   wrap(w) {
     const opts: string[] = [];
@@ -18,7 +20,6 @@ const flavour: Flavour = {
       opts.push('-u', shQuote(`${w.user ?? 'root'}${w.group !== undefined ? `:${w.group}` : ''}`));
     }
     if (w.nice !== undefined) opts.push('-n', String(w.nice));
-    if (w.nofile !== undefined) opts.push('-o', String(w.nofile));
     return opts.length > 0 ? ['chpst', ...opts] : [];
   },
 };
@@ -30,12 +31,14 @@ export const target: Target = {
     user: { support: 'mapped', how: 'chpst -u USER[:GROUP]' },
     group: { support: 'mapped', how: 'chpst -u USER:GROUP (root:GROUP without a user)' },
     nice: { support: 'mapped', how: 'chpst -n (added to runsv\'s niceness, normally 0)' },
-    nofile: { support: 'mapped', how: 'chpst -o: soft limit, capped at the inherited hard limit' },
     env: {
       support: 'mapped',
       how: 'env/KEY files read by chpst -e (newline stored as NUL); if any value ends in a space or tab, which envdir strips, all go through env(1) in ./run',
     },
-    logfile: { support: 'mapped', how: 'log/run: svlogd -tt into directory dirname(logfile)/NAME (created by log/run)' },
+    logfile: {
+      support: 'mapped',
+      how: 'log/run: chpst -u USER[:GROUP] svlogd -tt into directory dirname(logfile)/NAME, created owned by USER when missing; refused unless the directory above is root\'s alone',
+    },
   }),
   render: (config, ctx) => renderServiceDir(flavour, config, ctx),
 };

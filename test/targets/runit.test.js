@@ -10,7 +10,7 @@ import { exited, render, waitFor } from './supervise-harness.js';
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const runsv = {
-  up: (svc) => spawn('runsv', [svc], { stdio: 'ignore', env: { PATH } }),
+  up: (svc, { env = {}, stderr = 'ignore' } = {}) => spawn('runsv', [svc], { stdio: ['ignore', 'ignore', stderr], env: { PATH, ...env } }),
   async down(svc, child) {
     // runsv creates supervise/control only once it runs: wait for it before talking to it
     await waitFor(() => spawnSync('sv', ['status', svc]).status === 0, 'runsv to be ready', 10000).catch(() => {});
@@ -20,16 +20,17 @@ const runsv = {
   },
 };
 
-serviceDirSuite('runit', { supervisor: runsv, root: 'etc/sv', canSetGroup: true, supervisorTools: ['runsv', 'sv', 'svlogd', 'chpst'] });
+serviceDirSuite('runit', { supervisor: runsv, root: 'etc/sv', canSetGroup: true, supervisorTools: ['runsv', 'sv', 'svlogd', 'chpst', 'env'] });
 
-test('contract §5: runit: one chpst sets env/, user:group, nice and the open-file limit', async () => {
+test('contract §5: runit: env -i, then one chpst sets env/, user:group and nice; ulimit sets the open-file limit', async () => {
   const { files } = await render('runit', await loadCase('full'));
   const run = files.find((f) => f.outPath === 'hello/run').content;
-  assert.match(run, /\nexec chpst -e "\$svdir\/env" -u daemon:daemon -n 5 -o 65536 \/usr\/bin\/node \/opt\/hello\/app\.js run -- --port 8080 --verbose\n/);
-  assert.match(run, /\numask 027\ncd \/opt\/hello \|\| exit\n/);
+  assert.match(run, /\nexec env -i PATH=\/usr\/local\/sbin:\/usr\/local\/bin:\/usr\/sbin:\/usr\/bin:\/sbin:\/bin chpst -e "\$svdir\/env" -u daemon:daemon -n 5 \/usr\/bin\/node \/opt\/hello\/app\.js run -- --port 8080 --verbose\n/);
+  assert.match(run, /\numask 027\ncd \/opt\/hello \|\| exit\n.*\nulimit -n 65536 \|\| exit\n/);
+  assert.match(files.find((f) => f.outPath === 'hello/log/run').content, /\nexec chpst -u daemon:daemon svlogd -tt "\$dir"\n/);
 });
 
 test('contract §5: runit: a group without a user is chpst -u root:GROUP', async () => {
   const { files } = await render('runit', { name: 'x', script: '/x.js', group: 'staff' });
-  assert.match(files.find((f) => f.outPath === 'x/run').content, /exec chpst -u root:staff /);
+  assert.match(files.find((f) => f.outPath === 'x/run').content, / chpst -u root:staff /);
 });

@@ -1,15 +1,17 @@
 // The tests runit and daemontools share (contract §5): the same service-dir shape,
 // checked with each one's validator and run under each one's real supervisor.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadCase } from '../golden/harness.js';
 import {
   CANNOT, FIXTURE, HOSTILE_ARGS, HOSTILE_ENV, NO_LIBRARY,
-  alive, render, scratch, superviseOnce, validate, waitFor, writeFiles,
+  alive, exited, render, scratch, superviseOnce, validate, waitFor, writeFiles,
 } from './supervise-harness.js';
 import { readablePath } from '../helpers/readable-tree.js';
+import { killAllWith } from '../helpers/daemons.js';
 import { needsAsRoot } from '../helpers/formats.js';
 
 const CASES = ['minimal', 'full', 'hostile', 'unsupported'];
@@ -46,7 +48,7 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup, sup
     }
     assert.equal(byPath.get(`${root}/hello/env/PORT`).content, '8080\n');
     assert.equal(byPath.get(`${root}/hello/env/PORT`).mode, 0o644);
-    assert.match(byPath.get(`${root}/hello/log/run`).content, /mkdir -p \/var\/log\/hello\/hello \|\| exit\n/);
+    assert.match(byPath.get(`${root}/hello/log/run`).content, /\ndir=\/var\/log\/hello\/hello\n/);
   });
 
   test(`contract §5: ${targetName}: envdir files store a newline as NUL, and an empty value as an empty line`, async () => {
@@ -60,7 +62,7 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup, sup
   test(`contract §5: ${targetName}: a value envdir would strip (trailing space) goes through env(1) instead`, async () => {
     const { files } = await render(targetName, { name: 'x', script: '/x.js', env: { A: 'a ', B: 'b' } });
     assert.equal(files.some((f) => f.outPath.includes('/env/')), false);
-    assert.match(files.find((f) => f.outPath === 'x/run').content, / env 'A=a ' B=b \/usr\/bin\/node \/x\.js run\n/);
+    assert.match(files.find((f) => f.outPath === 'x/run').content, / env -i PATH=[^ ]* 'A=a ' B=b \/usr\/bin\/node \/x\.js run\n/);
   });
 
   test(`contract §5: ${targetName}: fields it cannot express are reported, and nothing for a minimal config`, async () => {
@@ -123,4 +125,84 @@ export function serviceDirSuite(targetName, { supervisor, root, canSetGroup, sup
       await waitFor(() => !alive(seen.pid), 'the service to be gone', 10000);
     });
   }
+
+  // docs/contract.md §3 (security finding 1): the service's user owns the log
+  // directory, so it can plant DIR/current -> a root file; the logger must then
+  // follow it with that user's rights only (before: as root, appending and chmod 0644).
+  const swapSkip = needsAsRoot([...supervisorTools, 'setpriv'], 'the supervisor starts the logger as root') || NO_LIBRARY;
+  test(`contract §3: ${targetName}: a link the service user plants at the log's current file gets nothing from the logger`, { skip: swapSkip }, async () => {
+    const box = scratch(`${targetName}-swap`);
+    const logs = join(box, 'logs');
+    mkdirSync(logs, { mode: 0o755 });
+    const dir = join(logs, 'swap');
+    mkdirSync(dir, { mode: 0o755 });
+    chownSync(dir, 65534, 65534); // as an admin gives a service its own log directory
+    const victim = join(box, 'victim');
+    writeFileSync(victim, '', { mode: 0o700 }); // empty or executable: svlogd and multilog append to it
+    chmodSync(victim, 0o700);
+    // planted by the service's user, in the directory it owns
+    const plant = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'ln', '-s', victim, join(dir, 'current')], { encoding: 'utf8' });
+    assert.equal(plant.status, 0, plant.stderr);
+    const { files } = await render(targetName, {
+      name: 'swap', script: readablePath('test/fixtures/supervise-app.js'), node: process.execPath, user: 'nobody', logfile: join(logs, 'swap.log'),
+    });
+    const svcRoot = join(box, 'sv');
+    writeFiles(svcRoot, files);
+    const svc = join(svcRoot, 'swap');
+    const marker = `SUPERVISE_TEST_BOX=${box}`; // in the environment of every process the supervisor starts
+    const child = supervisor.up(svc, { stderr: 'pipe', env: { SUPERVISE_TEST_BOX: box } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    const before = statSync(victim);
+    const touched = () => { const now = statSync(victim); return now.size !== before.size || (now.mode & 0o7777) !== 0o700 || now.uid !== 0; };
+    try {
+      // the logger either reports it cannot open current (it runs as nobody) or has written through the link
+      await waitFor(() => touched() || /unable to (open|append|write)[^\n]*current/.test(stderr), 'the logger to open current', 20_000);
+    } finally {
+      await supervisor.down(svc, child);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited(child);
+      // svlogd retrying an open it may not do never exits on SIGTERM: end it (and anything
+      // else run from this box) by pid, and stop reading the stderr it still holds
+      killAllWith(marker);
+      child.stderr.destroy();
+    }
+    const after = statSync(victim);
+    assert.deepEqual({ size: after.size, mode: (after.mode & 0o7777).toString(8), uid: after.uid }, { size: 0, mode: '700', uid: 0 }, `root's file was changed; logger said: ${stderr}`);
+  });
+
+  test(`contract §3: ${targetName}: log/run refuses a log directory whose parent another user can write`, { skip: needsAsRoot(['find'], 'the directories belong to root') }, async () => {
+    const box = scratch(`${targetName}-parent`);
+    const logs = join(box, 'logs');
+    mkdirSync(logs, { mode: 0o777 });
+    chmodSync(logs, 0o777);
+    const { files } = await render(targetName, { name: 'p', script: '/x.js', user: 'nobody', logfile: join(logs, 'p.log') });
+    writeFiles(box, files);
+    const run = spawnSync('sh', [join(box, 'p', 'log', 'run')], { cwd: join(box, 'p', 'log'), encoding: 'utf8', input: '' });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /^p log\/run: refusing .*logs: not a directory that only root can write\n$/);
+    assert.equal(existsSync(join(logs, 'p')), false, 'nothing created under it');
+  });
+
+  // D2 (security finding 10): ./run starts node with the fixed PATH and the config's
+  // variables only; issue 12: the open-file limit is both soft and hard, which node keeps.
+  test(`contract §5: ${targetName}: the supervisor's environment does not reach node, and nofile is its soft and hard limit`, { skip: hostileSkip }, async () => {
+    const box = scratch(`${targetName}-env`);
+    const evil = join(box, 'evil.cjs');
+    const marker = join(box, 'evil-ran');
+    writeFileSync(evil, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');\n`, { mode: 0o644 });
+    let limits;
+    const { seen } = await superviseOnce(targetName, supervisor, {
+      name: 'envcheck', script: readablePath('test/fixtures/supervise-app.js'), node: process.execPath, user: 'nobody', nofile: 4096,
+      env: { KEPT: 'yes' }, logfile: join(box, 'log', 'envcheck.log'),
+    }, {
+      env: { NODE_OPTIONS: `--require=${evil}`, INITGEN_PIDFILE: join(box, 'x.pid'), INITGEN_DAEMON: '1', HOME: '/root' },
+      upAlso: (svc, rec) => { limits = readFileSync(`/proc/${rec.pid}/limits`, 'utf8'); },
+    });
+    assert.equal(existsSync(marker), false, 'NODE_OPTIONS from the supervisor reached node');
+    assert.deepEqual(Object.keys(seen.env).filter((k) => k !== 'SUPERVISE_RECORD').sort(), ['KEPT', 'PATH']);
+    assert.equal(seen.env.PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+    const [soft, hard] = /^Max open files\s+(\d+)\s+(\d+)/m.exec(limits).slice(1);
+    assert.deepEqual({ soft, hard }, { soft: '4096', hard: '4096' });
+  });
 }

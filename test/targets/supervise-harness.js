@@ -84,7 +84,7 @@ export const HOSTILE_ENV = {
  * under the real supervisor, wait for the fixture's record, stop everything by pid.
  * supervisor: { up(svcDir) -> ChildProcess, down(svcDir, child) -> Promise }
  */
-export async function superviseOnce(targetName, supervisor, config, { upAlso } = {}) {
+export async function superviseOnce(targetName, supervisor, config, { upAlso, env } = {}) {
   const root = scratch(targetName);
   const recordDir = join(root, 'record');
   mkdirSync(recordDir, { mode: 0o777 });
@@ -95,7 +95,7 @@ export async function superviseOnce(targetName, supervisor, config, { upAlso } =
   const svcRoot = join(root, 'sv');
   writeFiles(svcRoot, files);
   const svc = join(svcRoot, config.name);
-  const child = supervisor.up(svc);
+  const child = supervisor.up(svc, { env });
   let seen;
   try {
     seen = await waitFor(() => readRecord(record), `${targetName}: the service to write ${record}`, 20_000);
