@@ -28,11 +28,11 @@ export const target: Target = {
     description: mapped('template common_name'),
     longDescription: mapped('template description'),
     script: mapped('exec_method start: NODE SCRIPT run (child) or start/stop/reload (contract), sh-quoted'),
-    args: mapped('after `--` in every exec_method, sh-quoted, `%` doubled'),
+    args: mapped('after `--` in the start method (not stop or refresh), sh-quoted, `%` doubled'),
     node: mapped('exec_method executable'),
     user: mapped('method_credential user='),
     group: mapped('method_credential group= (user root when only group is set)'),
-    cwd: mapped('method_context working_directory='),
+    cwd: mapped('method_context working_directory=; contract: also INITGEN_CWD, where the daemon runs'),
     env: mapped('method_environment envvar'),
     umask: mapped('INITGEN_UMASK in method_environment (method_context has no umask)'),
     pidfile: mapped('child: not needed (svc.startd tracks the process contract); contract: INITGEN_PIDFILE'),
@@ -94,9 +94,11 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     if (c.given.has('respawn')) ctx.warn('respawn', `startd/critical_failure_count must be 2-10; using ${count}`);
   }
 
+  // Program arguments only where the library takes them (start, run): stop and
+  // reload refuse them with exit 2, which svc.startd answers with maintenance.
   const tail = c.args.length > 0 ? ['--', ...c.args] : [];
-  const cmd = (action: string, redirect = ''): string =>
-    xmlAttr([c.node, c.script, action, ...tail].map(shQuote).join(' ').concat(redirect).replace(/%/g, '%%'));
+  const cmd = (action: string, redirect = '', args = tail): string =>
+    xmlAttr([c.node, c.script, action, ...args].map(shQuote).join(' ').concat(redirect).replace(/%/g, '%%'));
 
   const env: Record<string, string> = { ...c.env, INITGEN_UMASK: c.umask };
   if (contract) {
@@ -108,6 +110,9 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
       ...(c.lockfile !== undefined && { INITGEN_LOCKFILE: c.lockfile }),
     });
   }
+  // contract: working_directory is only where `start` runs; the daemon it spawns
+  // changes to the cwd setting (default /), so the setting carries it too
+  if (contract) env.INITGEN_CWD = c.cwd;
   const user = c.user ?? (c.group !== undefined ? 'root' : undefined);
   return {
     comment: xmlComment(c.name),
@@ -125,8 +130,8 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     methods: contract
       ? [
           { name: 'start', exec: cmd('start'), timeout: c.startTimeout + 10 },
-          { name: 'stop', exec: cmd('stop'), timeout: c.stopTimeout + 10 },
-          { name: 'refresh', exec: cmd('reload'), timeout: 60 },
+          { name: 'stop', exec: cmd('stop', '', []), timeout: c.stopTimeout + 10 },
+          { name: 'refresh', exec: cmd('reload', '', []), timeout: 60 },
         ]
       : [
           { name: 'start', exec: cmd('run', ` >>${shQuote(c.logfile)} 2>&1`), timeout: c.startTimeout },

@@ -4,12 +4,13 @@
 // literal `%`, then `/bin/sh -c "exec EXEC"`) with a stand-in for node.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { target } from '../../dist/targets/smf.js';
 import { renderTemplate } from '../../dist/render/template.js';
+import { normalize } from '../../dist/config/normalize.js';
 import { CASES, loadCase, renderCase } from '../golden/harness.js';
 import { CANNOT, argvRecorder, readNul, smfRead, runFormatCheck } from '../helpers/formats.js';
 
@@ -64,7 +65,9 @@ for (const model of ['child', 'contract']) {
     for (const [method, action] of Object.entries(actions)) {
       const run = runMethod(m.methods[method].exec, { PATH: process.env.PATH, ...env, ARGV_OUT: rec.argvOut, ENV_OUT: rec.envOut });
       assert.equal(run.status, 0, run.stderr);
-      assert.deepEqual(readNul(rec.argvOut), [hostile.script, action, '--', ...hostile.args]);
+      // only start and run take program arguments: stop and reload exit 2 on them
+      const tail = action === 'start' || action === 'run' ? ['--', ...hostile.args] : [];
+      assert.deepEqual(readNul(rec.argvOut), [hostile.script, action, ...tail]);
     }
     if (model === 'child') {
       assert.deepEqual([m.methods.stop.exec, m.methods.refresh.exec], [':kill', ':kill -HUP']);
@@ -74,6 +77,7 @@ for (const model of ['child', 'contract']) {
       assert.equal(m.props.duration, 'contract');
       assert.equal(env.INITGEN_LOGFILE, config.logfile);
       assert.equal(env.INITGEN_PIDFILE, hostile.pidfile);
+      assert.equal(env.INITGEN_CWD, hostile.cwd);
     }
   });
 }
@@ -95,4 +99,38 @@ test('fields SMF cannot express produce warnings naming target and field', async
   const full = (await renderCase('smf', 'full')).records['warnings.txt'];
   assert.match(full, /smf: field `readiness`/, 'child model cannot wait for ready()');
   assert.equal((await renderCase('smf', 'minimal')).records['warnings.txt'], '');
+});
+
+// issue 12: in the contract model, every method ran `-- ARGS`, which stop and
+// reload refuse (exit 2: maintenance), and the daemon ran in / whatever cwd said.
+// Run the methods as svc.startd does, with the real library and a real daemon.
+const noLibrary = !existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url))) && 'the library (dist/index.js) is not built';
+test('contract model: start, refresh and stop succeed with args, and the daemon runs in cwd', { skip: noPython || noLibrary }, (t) => {
+  const box = mkdtempSync(join(tmpdir(), 'initgen-smf-run-'));
+  const cwd = join(box, 'work dir');
+  mkdirSync(cwd);
+  const record = join(box, 'seen.json');
+  const config = normalize({
+    name: 'supervise-app', script: fileURLToPath(new URL('../fixtures/supervise-app.js', import.meta.url)), node: process.execPath,
+    args: ['--port', '80'], cwd, pidfile: join(box, 'app.pid'), logfile: join(box, 'app.log'), env: { SUPERVISE_RECORD: record },
+    smf: { model: 'contract' },
+  }, process.execPath);
+  const m = smfRead(write(render(config).file));
+  const env = { PATH: process.env.PATH, ...Object.fromEntries(m.env) };
+  const method = (name) => spawnSync('/bin/sh', ['-c', `cd "$0" && exec ${m.methods[name].exec.replace(/%%/g, '%')}`, m.cwd], { env, encoding: 'utf8', timeout: 60_000 });
+  t.after(() => {
+    if (existsSync(record)) {
+      const { pid } = JSON.parse(readFileSync(record, 'utf8'));
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  });
+  const start = method('start');
+  assert.equal(start.status, 0, start.stdout + start.stderr);
+  const seen = JSON.parse(readFileSync(record, 'utf8'));
+  assert.equal(seen.cwd, cwd);
+  assert.deepEqual(seen.args, ['--port', '80']);
+  const refresh = method('refresh');
+  assert.notEqual(refresh.status, 2, refresh.stderr);
+  const stop = method('stop');
+  assert.equal(stop.status, 0, stop.stdout + stop.stderr);
 });
