@@ -7,8 +7,3 @@ export function logrotatePath(path: string): string | undefined {
   if (/[{}\n\r]/.test(path)) return undefined;
   return shQuote(path.replace(/[\\*?[\]]/g, '\\$&'));
 }
-
-/** User and group names logrotate's `su` can take (POSIX portable names, as useradd allows). */
-export function isPlainAccountName(name: string): boolean {
-  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(name);
-}

@@ -1,5 +1,5 @@
 // logrotate snippet for the service's log file (contract §3: copytruncate keeps working).
-import { isPlainAccountName, logrotatePath } from '../render/logrotate.js';
+import { logrotatePath } from '../render/logrotate.js';
 import { ignored, type Target } from './types.js';
 
 const notRun = ignored('rotation does not start the program');
@@ -14,8 +14,8 @@ export const target: Target = {
     script: notRun,
     args: notRun,
     node: notRun,
-    user: { support: 'mapped', how: '`su USER GROUP` when group is set too' },
-    group: { support: 'mapped', how: '`su USER GROUP` when user is set too' },
+    user: ignored('root rotates (no `su`): copytruncate works whoever owns the file'),
+    group: ignored('root rotates (no `su`): copytruncate works whoever owns the file'),
     cwd: notRun,
     env: notRun,
     umask: notRun,
@@ -40,20 +40,16 @@ export const target: Target = {
       ctx.warn('logfile', 'a path with `{`, `}` or a line break cannot be written in a logrotate config; no snippet generated');
       return [];
     }
-    const { user, group } = config;
-    let su = '';
-    if (user !== undefined && group !== undefined && isPlainAccountName(user) && isPlainAccountName(group)) {
-      su = `${user} ${group}`;
-    } else if (user !== undefined || group !== undefined) {
-      const field = user !== undefined && (group === undefined || isPlainAccountName(user)) ? 'user' : 'group';
-      ctx.warn(field, 'logrotate `su` needs a plain user and group name, both set; rotating as root without `su`');
-    }
+    // No `su USER GROUP` (issue 12): the log file and its directory are root's as
+    // the library and the generated files create them, so as USER logrotate could
+    // not even read them. Root can rotate whoever owns the file, and logrotate
+    // itself refuses a directory a group or others can write, as the generated files do.
     return [
       {
         installPath: `etc/logrotate.d/${config.name}`,
         outPath: `${config.name}.logrotate`,
         mode: 0o644,
-        content: ctx.template('logrotate.mustache', { name: config.name, path, su }),
+        content: ctx.template('logrotate.mustache', { name: config.name, path }),
       },
     ];
   },

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isPlainAccountName, logrotatePath } from '../../dist/render/logrotate.js';
+import { logrotatePath } from '../../dist/render/logrotate.js';
 
 const haveLogrotate = spawnSync('logrotate', ['--version']).status === 0;
 
@@ -18,13 +18,6 @@ test('plain paths stay bare; others are single-quoted with glob characters escap
 
 test('braces and line breaks cannot be written', () => {
   for (const bad of ['/l/a{b}.log', '/l/a}.log', '/l/a\nb.log', '/l/a\rb.log']) assert.equal(logrotatePath(bad), undefined);
-});
-
-test('account names for su', () => {
-  assert.ok(isPlainAccountName('daemon'));
-  assert.ok(isPlainAccountName('www-data'));
-  assert.ok(!isPlainAccountName(`a'b`));
-  assert.ok(!isPlainAccountName('$x'));
 });
 
 test('logrotate reads each escaped path back byte for byte', { skip: !haveLogrotate && 'needs logrotate (Debian package logrotate)' }, () => {
