@@ -56,6 +56,13 @@ export function normalize(config: InitgenConfig, nodePath: string = process.exec
       model: config.smf?.model ?? 'child',
       fmriPrefix: config.smf?.fmriPrefix ?? 'site',
     },
+    hardening: {
+      sandbox: config.hardening?.sandbox ?? true,
+      protectSystem: config.hardening?.protectSystem ?? false,
+      protectHome: config.hardening?.protectHome ?? false,
+      systemCallFilter: config.hardening?.systemCallFilter ?? false,
+      bindLowPorts: config.hardening?.bindLowPorts ?? false,
+    },
     given: new Set(Object.keys(config).filter((k) => k !== '$schema') as ConfigField[]),
   };
 }

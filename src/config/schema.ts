@@ -98,6 +98,23 @@ export const configSchema = {
       },
       description: 'SMF: service model (default "child": runs `run` in the foreground) and FMRI prefix (default "site").',
     },
+    // wt-gen (issue 10): sandboxing of the generated unit
+    hardening: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        sandbox: { type: 'boolean' },
+        protectSystem: { enum: ['strict', 'full', false] },
+        protectHome: { type: 'boolean' },
+        systemCallFilter: { type: 'boolean' },
+        bindLowPorts: { type: 'boolean' },
+      },
+      description:
+        'systemd sandboxing. sandbox (default true): NoNewPrivileges, PrivateTmp, PrivateDevices, the Protect* kernel and clock settings, ' +
+        'RestrictSUIDSGID, RestrictRealtime, LockPersonality, and with a user an empty CapabilityBoundingSet. ' +
+        'protectSystem ("strict", "full" or false, default false), protectHome and systemCallFilter (@system-service) are opt-in. ' +
+        'bindLowPorts (default false): the user may bind ports below 1024 (CAP_NET_BIND_SERVICE).',
+    },
   },
 } as const;
 

@@ -30,6 +30,16 @@ export interface InitgenConfig {
   nofile?: number;
   launchd?: { label?: string; kind?: 'daemon' | 'agent' };
   smf?: { model?: 'child' | 'contract'; fmriPrefix?: string };
+  hardening?: Partial<Hardening>;
+}
+
+/** Sandboxing of the generated service (systemd maps it; other targets warn). */
+export interface Hardening {
+  sandbox: boolean;
+  protectSystem: 'strict' | 'full' | false;
+  protectHome: boolean;
+  systemCallFilter: boolean;
+  bindLowPorts: boolean;
 }
 
 /** A config with every default filled in: what targets render from. */
@@ -61,6 +71,7 @@ export interface NormalizedConfig {
   nofile?: number;
   launchd: { label: string; kind: 'daemon' | 'agent' };
   smf: { model: 'child' | 'contract'; fmriPrefix: string };
+  hardening: Hardening;
   /** fields the user actually set (targets warn only about those they cannot express) */
   given: ReadonlySet<ConfigField>;
 }

@@ -112,6 +112,7 @@ export function superviseFields(
     nofile: { support: 'mapped', how: './run: ulimit -n N (soft and hard limit, set as root before the user switch)' },
     launchd: { support: 'ignored', how: 'launchd only' },
     smf: { support: 'ignored', how: 'SMF only' },
+    hardening: { support: 'unsupported', how: 'a service directory has no sandboxing' },
     ...own,
   };
 }

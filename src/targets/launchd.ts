@@ -115,6 +115,7 @@ export const target: Target = {
     nofile: { support: 'mapped', how: 'SoftResourceLimits and HardResourceLimits NumberOfFiles' },
     launchd: { support: 'mapped', how: 'Label; kind: /Library/LaunchDaemons or /Library/LaunchAgents' },
     smf: { support: 'ignored', how: 'SMF only' },
+    hardening: { support: 'unsupported', how: 'launchd.plist has no sandboxing keys for a daemon' },
   },
   render(config, ctx): RenderedFile[] {
     checkXmlText(config);

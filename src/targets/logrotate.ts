@@ -33,6 +33,7 @@ export const target: Target = {
     nofile: notRun,
     launchd: ignored('launchd only'),
     smf: ignored('SMF only'),
+    hardening: notRun,
   },
   render(config, ctx) {
     const path = logrotatePath(config.logfile);

@@ -43,6 +43,7 @@ export const target: Target = {
     nofile: { support: 'mapped', how: 'rc_ulimit="-n N"' },
     launchd: { support: 'ignored', how: 'launchd only' },
     smf: { support: 'ignored', how: 'SMF only' },
+    hardening: { support: 'unsupported', how: 'no sandboxing with Debian\'s start-stop-daemon (OpenRC\'s own has capabilities= and no_new_privs=)' },
   },
 
   render(config, ctx) {

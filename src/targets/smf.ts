@@ -49,6 +49,7 @@ export const target: Target = {
     nofile: unsupported('method_context has no resource limits (use project(5) process.max-file-descriptor)'),
     launchd: ignored('launchd only'),
     smf: mapped('model: child (startd/duration child) or contract; fmriPrefix'),
+    hardening: unsupported('no sandbox in a manifest; privileges= on method_credential can be set by hand'),
   },
   render(config, ctx) {
     return [

@@ -1,4 +1,5 @@
 // systemd service unit: the program runs in the foreground (`run`) under systemd.
+import { dirname } from 'node:path';
 import type { NormalizedConfig } from '../config/types.js';
 import type { ConfigField } from '../config/schema.js';
 import {
@@ -7,6 +8,7 @@ import {
   systemdExecArg,
   systemdPlainValue,
 } from '../render/systemd.js';
+import { logPrepareOneLine } from '../render/log-prepare.js';
 import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // systemd.special(7): targets that only order (After=) are passive or always in
@@ -37,7 +39,7 @@ export const target: Target = {
     env: mapped('Environment="KEY=VALUE", one line per variable'),
     umask: mapped('UMask='),
     pidfile: ignored('not needed: Type=simple/notify, systemd tracks the main process itself'),
-    logfile: mapped('StandardOutput= and StandardError=append:LOGFILE'),
+    logfile: mapped('ExecStartPre=+ (root) creates it when missing, owned by User=, and refuses a link or another user\'s file; ExecStart= opens it in sh after the switch to User= (not StandardOutput=append:, which PID 1 opens as root)'),
     lockfile: ignored('RHEL subsys lock files belong to SysV scripts'),
     dependencies: mapped('After=/Wants=: network-online.target, remote-fs.target, local-fs.target, time-sync.target, NAME.service; syslog needs nothing (journald)'),
     runlevels: unsupported('always WantedBy=multi-user.target (runlevels 2-4)'),
@@ -50,6 +52,7 @@ export const target: Target = {
     nofile: mapped('LimitNOFILE='),
     launchd: ignored('launchd only'),
     smf: ignored('SMF only'),
+    hardening: mapped('sandbox: NoNewPrivileges=, PrivateTmp=, PrivateDevices=, ProtectKernel*=, ProtectControlGroups=, ProtectClock=, Restrict*=, LockPersonality=, CapabilityBoundingSet= (with User=); protectSystem, protectHome, systemCallFilter: ProtectSystem=, ProtectHome=, SystemCallFilter=@system-service; bindLowPorts: AmbientCapabilities=CAP_NET_BIND_SERVICE'),
   },
   render(config, ctx) {
     return [
@@ -78,6 +81,12 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     ctx.warn('runlevels', 'systemd has no runlevels; the unit is WantedBy=multi-user.target');
   }
   const argv = [c.node, c.script, 'run', ...(c.args.length > 0 ? ['--', ...c.args] : [])];
+  // docs/contract.md §3: PID 1 opens StandardOutput=append:FILE as root, following
+  // links, before User= applies. Instead root only prepares the file (ExecStartPre=+,
+  // see render/log-prepare.ts) and the service's own sh opens it after the switch.
+  const owner = c.user === undefined ? '' : `${c.user}:${c.group ?? ''}`;
+  const prepare = ['/bin/sh', '-c', logPrepareOneLine(), 'initgen', c.name, c.logfile, c.user ?? '', owner];
+  const start = ['/bin/sh', '-c', 'exec "$@" >>"$0" 2>&1', c.logfile, ...argv];
   return {
     name: c.name,
     description: systemdDescription(c.description),
@@ -87,7 +96,8 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     limitBurst: c.respawn.count,
     type: c.readiness === 'explicit' ? 'notify' : 'simple',
     notify: c.readiness === 'explicit',
-    execStart: argv.map(systemdExecArg).join(' '),
+    execStartPre: prepare.map(systemdExecArg).join(' '),
+    execStart: start.map(systemdExecArg).join(' '),
     restart: c.respawn.enabled ? 'on-failure' : 'no',
     user: plain(ctx, 'user', c.user),
     group: plain(ctx, 'group', c.group),
@@ -98,9 +108,34 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     umask: `0${c.umask}`,
     nice: c.nice === undefined ? false : String(c.nice),
     nofile: c.nofile === undefined ? false : String(c.nofile),
-    logfile: plain(ctx, 'logfile', c.logfile) ?? false,
+    ...hardening(c, ctx),
     startTimeout: `${c.startTimeout}s`,
     stopTimeout: `${c.stopTimeout}s`,
+  };
+}
+
+/** issue 10: sandboxing on by default; never MemoryDenyWriteExecute=, which V8's JIT cannot run under. */
+function hardening(c: NormalizedConfig, ctx: RenderContext): object {
+  const h = c.hardening;
+  const caps = h.bindLowPorts ? 'CAP_NET_BIND_SERVICE' : '';
+  if (h.bindLowPorts && c.user === undefined) {
+    ctx.warn('hardening', 'bindLowPorts: without a user the service runs as root, which may bind any port already');
+  }
+  if (h.sandbox) {
+    for (const [field, path] of [['logfile', c.logfile], ['cwd', c.cwd]] as const) {
+      if (/^\/(var\/)?tmp(\/|$)/.test(path)) {
+        ctx.warn('hardening', `PrivateTmp=yes gives the service its own /tmp and /var/tmp: ${field} ${path} is in it, not in the host's`);
+      }
+    }
+  }
+  return {
+    sandbox: h.sandbox,
+    // with a user, no capability at all unless asked: a root service keeps root's
+    boundingSet: c.user !== undefined && (h.sandbox || h.bindLowPorts) ? { value: caps } : false,
+    ambient: c.user !== undefined && h.bindLowPorts ? caps : false,
+    protectSystem: h.protectSystem === false ? false : { value: h.protectSystem, logdir: systemdPlainValue(dirname(c.logfile)) ?? false },
+    protectHome: h.protectHome,
+    systemCallFilter: h.systemCallFilter,
   };
 }
 

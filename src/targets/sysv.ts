@@ -58,6 +58,7 @@ export const target: Target = {
     nofile: { support: 'mapped', how: '"prlimit --nofile=N --pid $$" (util-linux) before starting: POSIX ulimit sets only -f' },
     launchd: { support: 'ignored', how: 'launchd only' },
     smf: { support: 'ignored', how: 'SMF only' },
+    hardening: { support: 'unsupported', how: 'a SysV script has no sandboxing' },
   },
 
   render(config, ctx) {

@@ -41,6 +41,7 @@ export const target: Target = {
     nofile: mapped('limit nofile N N'),
     launchd: ignored('launchd only'),
     smf: ignored('SMF only'),
+    hardening: unsupported('upstart has no sandboxing'),
   },
   render(config, ctx) {
     return [

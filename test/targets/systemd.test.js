@@ -5,15 +5,20 @@
 // so it runs as nobody); unsupported fields produce warnings.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CASES, loadCase, renderCase } from '../golden/harness.js';
-import { CANNOT, systemdExecArgv, systemdSettings, systemdSpecifiers, systemdWords, runFormatCheck } from '../helpers/formats.js';
+import { target } from '../../dist/targets/systemd.js';
+import { renderTemplate } from '../../dist/render/template.js';
+import { normalize } from '../../dist/config/normalize.js';
+import { CANNOT, needsAsRoot, systemdExecArgv, systemdSettings, systemdSpecifiers, systemdWords, runFormatCheck } from '../helpers/formats.js';
 
 const noValidators = CANNOT.systemd;
 const SYSTEMD = '/lib/systemd/systemd';
+/** ExecStart= runs the program through sh, which opens the log after the switch to User= */
+const OPEN_LOG = ['/bin/sh', '-c', 'exec "$@" >>"$0" 2>&1'];
 
 function tempUnit(file) {
   const dir = mkdtempSync(join(tmpdir(), 'initgen-systemd-'));
@@ -39,11 +44,12 @@ test('hostile: ExecStart= and Environment= read back byte for byte', async () =>
   const { files } = await renderCase('systemd', 'hostile');
   const settings = systemdSettings(files[0].content);
   const get = (key) => settings.filter(([, k]) => k === key).map(([, , v]) => v);
-  assert.deepEqual(systemdExecArgv(get('ExecStart')[0]), [config.node, config.script, 'run', '--', ...config.args]);
+  assert.deepEqual(systemdExecArgv(get('ExecStart')[0]), [...OPEN_LOG, config.logfile, config.node, config.script, 'run', '--', ...config.args]);
   const env = Object.fromEntries(get('Environment').map((v) => systemdWords(v).map(systemdSpecifiers)[0].split(/=(.*)/s).slice(0, 2)));
   assert.deepEqual(env, config.env);
   assert.deepEqual(get('WorkingDirectory').map(systemdSpecifiers), [config.cwd]);
-  assert.deepEqual(get('StandardOutput').map(systemdSpecifiers), [`append:${config.logfile}`]);
+  assert.deepEqual(get('StandardOutput'), [], 'PID 1 would open it as root');
+  assert.deepEqual(systemdExecArgv(get('ExecStartPre')[0].replace(/^\+/, '')).slice(3), ['initgen', config.name, config.logfile, '', '']);
 });
 
 const canDump = process.getuid?.() === 0 && existsSync(SYSTEMD);
@@ -70,7 +76,7 @@ test('hostile: systemd itself parses the unit to the same argv and environment',
   const line = /-> ExecStart:\n\t+Command Line: (.*)/.exec(block)?.[1];
   // the dump shows argv before $$ -> $ (done when the command runs)
   const argv = systemdWords(line, { shell: true }).map((w) => w.replace(/\$\$/g, '$'));
-  assert.deepEqual(argv, [config.node, config.script, 'run', '--', ...config.args]);
+  assert.deepEqual(argv, [...OPEN_LOG, config.logfile, config.node, config.script, 'run', '--', ...config.args]);
   for (const [k, v] of Object.entries(config.env)) assert.ok(block.includes(`\tEnvironment: ${k}=${v}\n`), `${k}=${JSON.stringify(v)}`);
   assert.ok(block.includes(`WorkingDirectory: ${config.cwd}\n`));
 });
@@ -81,7 +87,7 @@ test('readiness "explicit" is Type=notify with NotifyAccess=all; respawn and lim
   for (const line of ['Type=notify', 'NotifyAccess=all', 'Restart=on-failure', 'StartLimitBurst=5', 'StartLimitIntervalSec=60s', 'User=daemon', 'Group=daemon',
     'UMask=0027', 'Nice=5', 'LimitNOFILE=65536', 'TimeoutStartSec=20s', 'TimeoutStopSec=15s', 'ExecReload=/bin/kill -HUP $MAINPID',
     'After=network-online.target', 'Wants=network-online.target', 'After=remote-fs.target', 'After=local-fs.target', 'After=time-sync.target',
-    'After=postgresql.service', 'Wants=postgresql.service', 'StandardError=append:/var/log/hello/hello.log', 'WantedBy=multi-user.target']) {
+    'After=postgresql.service', 'Wants=postgresql.service', 'WantedBy=multi-user.target']) {
     assert.ok(s.split('\n').includes(line), line);
   }
   const minimal = (await renderCase('systemd', 'minimal')).files[0].content;
@@ -92,4 +98,136 @@ test('a field systemd cannot express produces a warning naming target and field'
   const { records } = await renderCase('systemd', 'unsupported');
   assert.match(records['warnings.txt'], /systemd: field `runlevels`/);
   assert.equal((await renderCase('systemd', 'minimal')).records['warnings.txt'], '');
+});
+
+// docs/contract.md §3, security finding 14: StandardOutput=append:LOG was opened by
+// PID 1 as root, following links, before User= applied. Now ExecStartPre=+ (root)
+// only prepares the file and ExecStart='s sh opens it as the user. Both command
+// lines are run here as systemd runs them: read back with the test-side parser,
+// the first as root, the second as nobody.
+const NOT_ROOT = needsAsRoot(['setpriv', 'find', 'chown'], 'ExecStartPre=+ runs as root, ExecStart= as nobody');
+
+function commands(config) {
+  const unit = renderUnit(config);
+  const settings = systemdSettings(unit);
+  const get = (key) => settings.find(([, k]) => k === key)?.[2];
+  assert.ok(get('ExecStartPre')?.startsWith('+'), 'ExecStartPre=+ runs with full privileges');
+  return { pre: systemdExecArgv(get('ExecStartPre').slice(1)), start: systemdExecArgv(get('ExecStart')), unit };
+}
+
+function renderUnit(config) {
+  const normalized = normalize({ name: 'logtest', script: '/x.js', ...config }, process.execPath);
+  return target.render(normalized, { template: (f, v) => renderTemplate('systemd', f, v), warn: () => {} })[0].content;
+}
+
+const asNobody = (argv) => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...argv], { encoding: 'utf8' });
+
+function logBox(t) {
+  const box = mkdtempSync(join(tmpdir(), 'initgen-systemd-log-'));
+  chmodSync(box, 0o755);
+  t.after(() => rmSync(box, { recursive: true, force: true }));
+  const app = join(box, 'app.js');
+  writeFileSync(app, "console.log('app: ' + process.argv.slice(2).join(' '));\n", { mode: 0o644 });
+  const victim = join(box, 'victim');
+  writeFileSync(victim, 'root only\n', { mode: 0o600 });
+  return { box, app, victim };
+}
+
+test('systemd: a missing log directory and file are created, the file owned by User=, and the program writes it as User=', { skip: NOT_ROOT }, (t) => {
+  const { box, app } = logBox(t);
+  const log = join(box, 'new dir', 'app.log');
+  const { pre, start } = commands({ user: 'nobody', group: 'nogroup', logfile: log, script: app, node: process.execPath, args: ['a b'] });
+  const prep = spawnSync(pre[0], pre.slice(1), { encoding: 'utf8' });
+  assert.equal(prep.status, 0, prep.stderr);
+  assert.equal(statSync(join(box, 'new dir')).mode & 0o7777, 0o755);
+  assert.deepEqual([statSync(log).uid, statSync(log).gid, statSync(log).mode & 0o777], [65534, 65534, 0o640]);
+  const run = asNobody(start);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(readFileSync(log, 'utf8'), 'app: run -- a b\n');
+});
+
+test('systemd: a link at the log is refused by root, and followed with nobody\'s rights only', { skip: NOT_ROOT }, (t) => {
+  const { box, app, victim } = logBox(t);
+  const logs = join(box, 'logs');
+  mkdirSync(logs);
+  chownSync(logs, 65534, 65534); // the service's own log directory: it can plant links there
+  const log = join(logs, 'app.log');
+  symlinkSync(victim, log);
+  const { pre, start } = commands({ user: 'nobody', logfile: log, script: app, node: process.execPath });
+  const prep = spawnSync(pre[0], pre.slice(1), { encoding: 'utf8' });
+  assert.notEqual(prep.status, 0);
+  assert.match(prep.stderr, /^logtest: refusing log file .*app\.log: not a regular file owned by root or nobody\n$/);
+  assert.notEqual(asNobody(start).status, 0, 'even without the check, nobody cannot open root\'s file');
+  assert.equal(readFileSync(victim, 'utf8'), 'root only\n');
+  assert.equal(statSync(victim).mode & 0o7777, 0o600);
+});
+
+test('systemd: a log file another user created is refused (fs.protected_regular=0 would let root append to it)', { skip: NOT_ROOT }, (t) => {
+  const { box, app } = logBox(t);
+  const log = join(box, 'app.log');
+  writeFileSync(log, '', { mode: 0o666 });
+  chownSync(log, 2, 2); // bin: neither root nor the service's user
+  for (const user of [{}, { user: 'nobody' }]) {
+    const { pre } = commands({ ...user, logfile: log, script: app });
+    const prep = spawnSync(pre[0], pre.slice(1), { encoding: 'utf8' });
+    assert.notEqual(prep.status, 0, JSON.stringify(user));
+    assert.match(prep.stderr, /refusing log file .*: not a regular file owned by root/);
+  }
+});
+
+test('systemd: an existing log directory is never changed, and root refuses to open a log where others can write', { skip: NOT_ROOT }, (t) => {
+  const { box, app } = logBox(t);
+  const shared = join(box, 'shared');
+  mkdirSync(shared);
+  chmodSync(shared, 0o1777); // like /tmp
+  const log = join(shared, 'app.log');
+  const asUser = commands({ user: 'nobody', logfile: log, script: app }).pre;
+  const prep = spawnSync(asUser[0], asUser.slice(1), { encoding: 'utf8' });
+  assert.equal(prep.status, 0, prep.stderr);
+  assert.equal(statSync(shared).mode & 0o7777, 0o1777, 'the directory keeps its mode');
+  rmSync(log);
+  const asRoot = commands({ logfile: log, script: app }).pre;
+  const refused = spawnSync(asRoot[0], asRoot.slice(1), { encoding: 'utf8' });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /^logtest: refusing log directory .*shared: users other than root can write it\n$/);
+  assert.equal(existsSync(log), false);
+});
+
+// issue 10: sandboxing by default, opt-ins, never MemoryDenyWriteExecute= (V8's JIT)
+test('systemd: the unit is sandboxed by default; sandbox false, bindLowPorts and the opt-ins change it', () => {
+  const lines = (config) => renderUnit({ script: '/x.js', ...config }).split('\n');
+  const DEFAULTS = ['NoNewPrivileges=yes', 'PrivateTmp=yes', 'PrivateDevices=yes', 'ProtectKernelTunables=yes', 'ProtectKernelModules=yes',
+    'ProtectKernelLogs=yes', 'ProtectControlGroups=yes', 'ProtectClock=yes', 'RestrictSUIDSGID=yes', 'RestrictRealtime=yes', 'LockPersonality=yes'];
+  const user = lines({ user: 'nobody' });
+  for (const line of [...DEFAULTS, 'CapabilityBoundingSet=']) assert.ok(user.includes(line), line);
+  assert.ok(!user.some((l) => /^(MemoryDenyWriteExecute|ProtectSystem|ProtectHome|SystemCallFilter|AmbientCapabilities)=/.test(l)));
+  assert.ok(!lines({}).some((l) => l.startsWith('CapabilityBoundingSet=')), 'a root service keeps its capabilities');
+  const off = lines({ user: 'nobody', hardening: { sandbox: false } });
+  assert.ok(!off.some((l) => DEFAULTS.includes(l) || l.startsWith('CapabilityBoundingSet=')));
+  const low = lines({ user: 'nobody', hardening: { bindLowPorts: true } });
+  assert.ok(low.includes('CapabilityBoundingSet=CAP_NET_BIND_SERVICE') && low.includes('AmbientCapabilities=CAP_NET_BIND_SERVICE'));
+  const all = lines({ user: 'nobody', logfile: '/var/log/x/x.log', hardening: { protectSystem: 'strict', protectHome: true, systemCallFilter: true } });
+  for (const line of ['ProtectSystem=strict', 'ReadWritePaths=-/var/log/x', 'ProtectHome=yes', 'SystemCallFilter=@system-service']) assert.ok(all.includes(line), line);
+  assert.ok(!all.some((l) => l.startsWith('MemoryDenyWriteExecute')));
+});
+
+const canAnalyze = spawnSync('systemd-analyze', ['security', '--offline=yes', '--help']).status === 0;
+test('systemd: systemd-analyze security --offline rates the default unit below "exposed", the opt-ins lower still', { skip: !canAnalyze && 'needs systemd-analyze with security --offline (systemd 250 or later)' }, (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'initgen-systemd-sec-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const exposure = (config, name) => {
+    const path = join(dir, `${name}.service`);
+    writeFileSync(path, renderUnit({ name, ...config }));
+    const run = spawnSync('systemd-analyze', ['security', '--offline=yes', '--no-pager', path], { encoding: 'utf8' });
+    const level = /Overall exposure level for .*: ([\d.]+)/.exec(run.stdout)?.[1];
+    assert.ok(level, run.stdout + run.stderr);
+    return Number(level);
+  };
+  const base = exposure({ user: 'nobody' }, 'base');
+  const all = exposure({ user: 'nobody', hardening: { protectSystem: 'strict', protectHome: true, systemCallFilter: true } }, 'all');
+  const none = exposure({ user: 'nobody', hardening: { sandbox: false } }, 'none');
+  // systemd-analyze calls 7.0 and above EXPOSED, 9.0 and above UNSAFE
+  assert.ok(base < 7, `default unit: ${base}`);
+  assert.ok(all < base, `opt-ins: ${all} vs ${base}`);
+  assert.ok(none > base, `sandbox false: ${none} vs ${base}`);
 });
