@@ -13,11 +13,11 @@
 // - a missing log is created 0640 with O_EXCL (noclobber), so no link is followed,
 //   and given to OWNER with chown -h.
 const LINES = [
-  'name=$1 log=$2 user=$3 owner=$4',
+  'svc=$1 log=$2 user=$3 owner=$4',
   'dir=${log%/*}',
   'dir=${dir:-/}',
-  'refuse() { echo "$name: refusing log $1" >&2; exit 1; }',
-  '[ -d "$dir" ] || mkdir -p -m 0755 "$dir" || exit',
+  'refuse() { echo "$svc: refusing log $1" >&2; exit 1; }',
+  '[ -d "$dir" ] || (umask 022 && mkdir -p "$dir") || exit',
   'if [ -z "$user" ] && [ -z "$(find -H "$dir" -prune -type d -user 0 ! -perm -0002 \\( ! -perm -0020 -o -group 0 \\) -print)" ]; then refuse "directory $dir: users other than root can write it"; fi',
   'if [ -e "$log" ] || [ -L "$log" ]; then',
   '[ -n "$(find "$log" -prune -type f \\( -user 0 -o -user "${user:-0}" \\) -print)" ] || refuse "file $log: not a regular file owned by root${user:+ or $user}"',

@@ -1,12 +1,17 @@
 // OpenRC service script: openrc-run's start-stop-daemon backgrounds `NODE SCRIPT run`
 // and owns the pid file; settings use openrc-run's own variables.
 import { shQuote } from '../render/sh.js';
-import { clashesWithRunner, openrcDependency } from '../render/openrc.js';
+import { openrcDependency } from '../render/openrc.js';
+import { logPrepareLines } from '../render/log-prepare.js';
+import { CLEAN_PATH } from '../render/supervise.js';
 import { commentLine } from '../render/lsb.js';
 import type { Target } from './types.js';
 
 /** contract §4: after the stop timeout, SIGKILL and wait up to 5 s more */
 const KILL_WAIT = 5;
+
+/** sh -c SCRIPT LOGFILE NODE ...: open the log as the user it runs as, then become node */
+const OPEN_LOG = 'exec "$@" >>"$0" 2>&1';
 
 export const target: Target = {
   name: 'openrc',
@@ -15,18 +20,18 @@ export const target: Target = {
     name: { support: 'mapped', how: 'file name etc/init.d/NAME and name=' },
     description: { support: 'mapped', how: 'description= (one line)' },
     longDescription: { support: 'ignored', how: 'OpenRC shows only the one-line description' },
-    script: { support: 'mapped', how: 'command_args: SCRIPT run [-- ARGS]' },
+    script: { support: 'mapped', how: 'command_args: env -i PATH=... [KEY=VALUE...] /bin/sh -c OPEN-LOG LOGFILE NODE SCRIPT run [-- ARGS]' },
     args: { support: 'mapped', how: 'command_args, each a variable expanded as one word by eval' },
-    node: { support: 'mapped', how: 'command= (start-stop-daemon --exec; must be a plain path)' },
+    node: { support: 'mapped', how: 'command_args (command= is env); stop and reload match /proc/PID/exe against it' },
     user: { support: 'mapped', how: 'command_user=USER[:GROUP]' },
     group: { support: 'mapped', how: 'command_user=USER:GROUP, or --group when no user is set' },
     cwd: { support: 'mapped', how: 'directory=' },
-    env: { support: 'mapped', how: 'export in the service script; names openrc-run reads itself are refused' },
+    env: { support: 'mapped', how: 'KEY=VALUE words after env -i in command_args: node sees PATH and these only' },
     umask: { support: 'mapped', how: 'umask=' },
     pidfile: { support: 'mapped', how: 'pidfile=, written by start-stop-daemon (run mode writes none)' },
     logfile: {
       support: 'mapped',
-      how: 'output_log= and error_log=; --output with dpkg\'s start-stop-daemon (Debian)',
+      how: 'start_pre (root) creates it when missing, owned by the user, and refuses a link or another user\'s file; sh opens it after the switch to command_user',
     },
     lockfile: { support: 'ignored', how: 'OpenRC keeps its own service state' },
     dependencies: {
@@ -40,7 +45,7 @@ export const target: Target = {
     stopTimeout: { support: 'mapped', how: `retry=TERM/N/KILL/${KILL_WAIT}` },
     settleTime: { support: 'ignored', how: 'start-stop-daemon --background does not wait for the program' },
     nice: { support: 'mapped', how: 'start_stop_daemon_args=--nicelevel N' },
-    nofile: { support: 'mapped', how: 'rc_ulimit="-n N"' },
+    nofile: { support: 'mapped', how: 'rc_ulimit="-n N" (soft and hard)' },
     launchd: { support: 'ignored', how: 'launchd only' },
     smf: { support: 'ignored', how: 'SMF only' },
     hardening: { support: 'unsupported', how: 'no sandboxing with Debian\'s start-stop-daemon (OpenRC\'s own has capabilities= and no_new_privs=)' },
@@ -50,10 +55,7 @@ export const target: Target = {
     for (const field of ['runlevels', 'respawn', 'readiness', 'startTimeout'] as const) {
       if (config.given.has(field)) ctx.warn(field, `cannot be expressed for OpenRC: ${this.fields[field].how}`);
     }
-    // start-stop-daemon.sh uses command and pidfile unquoted when stopping
-    if (shQuote(config.node) !== config.node) {
-      ctx.warn('node', 'OpenRC splits command= on whitespace when stopping: use a path without special characters');
-    }
+    // start-stop-daemon.sh uses pidfile unquoted
     let pidfile = config.pidfile;
     if (shQuote(pidfile) !== pidfile) {
       pidfile = `/run/${config.name}.pid`;
@@ -65,22 +67,24 @@ export const target: Target = {
       vars.push({ name, value: shQuote(value) });
       return `"$${name}"`;
     };
-    const argv = [ref('initgen_script', config.script), 'run'];
+    // D2: node starts with the fixed PATH and the config's variables only (env -i),
+    // and docs/contract.md §3: sh opens the log after start-stop-daemon switched to
+    // command_user (its --output/--stdout would open it as root, following links).
+    const node = ref('initgen_node', config.node);
+    const envWords = Object.entries(config.env).map(([key, value], i) => ref(`initgen_env${i}`, `${key}=${value}`));
+    const argv = ['-i', ref('initgen_path', CLEAN_PATH), ...envWords, '/bin/sh', '-c', ref('initgen_open_log', OPEN_LOG)];
+    argv.push(ref('initgen_logfile', config.logfile), node, ref('initgen_script', config.script), 'run');
     if (config.args.length) argv.push('--', ...config.args.map((a, i) => ref(`initgen_arg${i}`, a)));
     ref('initgen_cwd', config.cwd);
-    ref('initgen_logfile', config.logfile);
 
     const user = config.user === undefined ? undefined : config.user + (config.group ? `:${config.group}` : '');
     const ssdArgs: string[] = [];
     if (config.nice !== undefined) ssdArgs.push(`--nicelevel ${config.nice}`);
     if (user === undefined && config.group !== undefined) ssdArgs.push(`--group ${ref('initgen_group', config.group)}`);
     const commandUser = user === undefined ? '' : ref('initgen_user', user);
+    ref('initgen_account', config.user ?? '');
+    ref('initgen_owner', config.user === undefined ? '' : `${config.user}:${config.group ?? ''}`);
 
-    const exports: string[] = [];
-    for (const [key, value] of Object.entries(config.env)) {
-      if (clashesWithRunner(key)) ctx.warn('env', `${key} is a variable openrc-run reads itself; not exported`);
-      else exports.push(`${key}=${shQuote(value)}`);
-    }
     const deps: { word: string; service: string }[] = config.dependencies.map(openrcDependency);
     // node, the script and the log file must be reachable: as SysV's $remote_fs, without a hard network need
     deps.unshift({ word: 'need', service: 'localmount' }, { word: 'after', service: 'netmount' });
@@ -94,15 +98,14 @@ export const target: Target = {
       nameQ: shQuote(config.name),
       descriptionQ: shQuote(commentLine(config.description) || config.name),
       vars,
-      commandQ: shQuote(config.node),
       commandArgsQ: shQuote(argv.join(' ')),
+      prepareLog: logPrepareLines('\t\t'),
       pidfileQ: pidfile,
       commandUserQ: commandUser && shQuote(commandUser),
       umask: config.umask,
       retry: `TERM/${config.stopTimeout}/KILL/${KILL_WAIT}`,
       rcUlimit: config.nofile === undefined ? '' : shQuote(`-n ${config.nofile}`),
       ssdArgsQ: ssdArgs.length ? shQuote(ssdArgs.join(' ')) : '',
-      exports,
       depend,
     });
     return [{ installPath: `etc/init.d/${config.name}`, outPath: config.name, mode: 0o755, content }];

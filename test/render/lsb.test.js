@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { commentLine, commentLines, lsbFacility, lsbHeader } from '../../dist/render/lsb.js';
-import { clashesWithRunner, openrcDependency } from '../../dist/render/openrc.js';
+import { openrcDependency } from '../../dist/render/openrc.js';
 
 test('abstract dependencies map to LSB facilities; other names stay script names', () => {
   assert.deepEqual(
@@ -19,8 +19,6 @@ test('OpenRC: hard needs for filesystems and network, soft use for logger and cl
   assert.deepEqual(openrcDependency('syslog'), { word: 'use', service: 'logger' });
   assert.deepEqual(openrcDependency('time'), { word: 'use', service: 'ntp-client' });
   assert.deepEqual(openrcDependency('toString'), { word: 'need', service: 'toString' });
-  assert.ok(clashesWithRunner('command') && clashesWithRunner('PATH') && clashesWithRunner('RC_SVCNAME'));
-  assert.ok(!clashesWithRunner('NODE_ENV') && !clashesWithRunner('http_proxy'));
 });
 
 test('comment text cannot break out of its comment line', () => {
