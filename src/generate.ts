@@ -12,11 +12,21 @@ export async function generate(
 ): Promise<RenderedFile[]> {
   const target = await availableTarget(targetName);
   if (target === undefined) throw new Error(`target ${targetName} is not available in this build`);
+  const warned = new Set<string>();
   const ctx: RenderContext = {
     template: (file, view) => renderTemplate(target.name, file, view),
-    warn: (field, message) => warn(`initgen: ${target.name}: field \`${field}\`: ${message}`),
+    warn: (field, message) => {
+      warned.add(field);
+      warn(`initgen: ${target.name}: field \`${field}\`: ${message}`);
+    },
   };
   const files = target.render(config, ctx);
+  // issue 12: a field the user set that the target cannot express is never dropped
+  // in silence; the warning comes from the field table when the target said nothing
+  for (const field of config.given) {
+    const mapping = target.fields[field];
+    if (mapping?.support === 'unsupported' && !warned.has(field)) ctx.warn(field, `cannot be expressed: ${mapping.how}`);
+  }
   for (const file of files) checkPaths(target.name, file);
   return files;
 }

@@ -41,7 +41,7 @@ export const target: Target = {
     dependencies: mapped('dependency: milestone/network, system/filesystem/local, network/nfs/client, system/system-log, network/ntp (optional_all), svc:/PREFIX/NAME'),
     runlevels: unsupported('SMF has milestones, not runlevels; the service depends on filesystem/local'),
     respawn: mapped('svc.startd restarts always; startd/critical_failure_count (2-10) and critical_failure_period'),
-    readiness: mapped('contract: `start` returns once ready (INITGEN_START_TIMEOUT); child: cannot wait for ready()'),
+    readiness: unsupported('contract: `start` waits as the program\'s own readiness option says; child: online once `run` starts'),
     startTimeout: mapped('start timeout_seconds (contract: plus 10 s, and INITGEN_START_TIMEOUT)'),
     settleTime: mapped('contract: --initgen-settle-time; child: `run` in the foreground, an early exit is a restart'),
     stopTimeout: mapped('stop timeout_seconds (child: :kill then SIGKILL; contract: plus 10 s, and INITGEN_STOP_TIMEOUT)'),
@@ -88,6 +88,12 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   if (!c.respawn.enabled) ctx.warn('respawn', 'svc.startd always restarts a failed child or contract service');
   if (!contract && c.readiness === 'explicit') {
     ctx.warn('readiness', 'the child model counts the service online once `run` starts; use smf.model "contract" to wait for ready()');
+  }
+  if (!contract) {
+    // svc.startd tracks the child's process contract: neither file has a use
+    for (const field of ['pidfile', 'lockfile'] as const) {
+      if (c.given.has(field)) ctx.warn(field, 'not used by the child model (svc.startd tracks the process contract); only smf.model "contract" uses it');
+    }
   }
   let count = c.respawn.count;
   if (count < MIN_FAILURE_COUNT || count > MAX_FAILURE_COUNT) {
