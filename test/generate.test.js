@@ -8,8 +8,9 @@ const config = (extra) => normalize({ name: 'hello', script: '/opt/hello/app.js'
 
 test('warnings name the target and the field', async () => {
   const warnings = [];
-  await generate(config({ user: 'daemon' }), 'logrotate', (m) => warnings.push(m));
-  assert.match(warnings[0], /^initgen: logrotate: field `user`: /);
+  // issue 12: a custom stop runlevel was dropped in silence; the field table's unsupported entry now speaks
+  await generate(config({ runlevels: { stop: ['0', '6'] } }), 'systemd', (m) => warnings.push(m));
+  assert.deepEqual(warnings, ['initgen: systemd: field `runlevels`: cannot be expressed: always WantedBy=multi-user.target (runlevels 2-4)']);
 });
 
 test('a node inside a version manager directory is flagged: it may not exist at boot', () => {
