@@ -211,7 +211,7 @@ function loggerView(f: Flavour, config: NormalizedConfig): object {
     logdir: shQuote(dir),
     parent: shQuote(posix.dirname(dir)),
     owner: owner === undefined ? false : shQuote(owner),
-    ownerName: shQuote(user ?? '0'),
+    ownerName: shQuote(user ?? 'root'),
     command: [...(owner === undefined ? [] : f.dropTo(group === undefined ? user! : `${user}:${group}`)), f.logger('"$dir"')].join(' '),
   };
 }
