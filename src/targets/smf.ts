@@ -94,6 +94,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     for (const field of ['pidfile', 'lockfile'] as const) {
       if (c.given.has(field)) ctx.warn(field, 'not used by the child model (svc.startd tracks the process contract); only smf.model "contract" uses it');
     }
+    if (c.given.has('settleTime')) ctx.warn('settleTime', 'not used by the child model: `run` stays in the foreground, an early exit is a restart; only smf.model "contract" uses it');
   }
   let count = c.respawn.count;
   if (count < MIN_FAILURE_COUNT || count > MAX_FAILURE_COUNT) {

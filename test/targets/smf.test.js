@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { target } from '../../dist/targets/smf.js';
 import { renderTemplate } from '../../dist/render/template.js';
 import { normalize } from '../../dist/config/normalize.js';
