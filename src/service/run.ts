@@ -2,9 +2,9 @@
 // detached daemon that `start` spawned (contract §4). Sets identity, then hands over to user code.
 import { ACTION_CODES } from '../lsb.js';
 import type { ResolvedOptions, RunContext } from './options.js';
-import { failed } from './outcome.js';
+import { failed, withName } from './outcome.js';
 import { publishPidfile, removePidfile } from './pidfile.js';
-import { dropPrivileges } from './privileges.js';
+import { dropPrivileges, needsSwitch, replaceEnvironment, switchedEnvironment, targetIdentity } from './privileges.js';
 import { notifySystemd, tellController, type ReadyMessage } from './readiness.js';
 
 export interface RunMode {
@@ -13,7 +13,7 @@ export interface RunMode {
 }
 
 function log(options: ResolvedOptions, text: string): void {
-  process.stderr.write(`${options.name}: ${text}\n`);
+  process.stderr.write(`${withName(options.name, text)}\n`);
 }
 
 /**
@@ -78,7 +78,11 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
       report({ kind: 'taken' });
       process.exit(0);
     }
-    dropPrivileges(options.user, options.group);
+    const identity = targetIdentity(options.user, options.group, options.name);
+    const switching = needsSwitch(identity) && identity?.account;
+    dropPrivileges(identity, options.name);
+    // `start` spawned the daemon with this environment already; `run` (as root) builds it here
+    if (switching) replaceEnvironment(switchedEnvironment(switching, options.keepEnv));
   } catch (error) {
     // EACCES/EPERM (a pid directory this user may not write) is LSB 4, as in the controller
     const { outcome } = failed(error);
