@@ -12,7 +12,7 @@ export interface Account {
   shell: string;
 }
 
-/** The PATH a service gets when the caller has none (service(8)'s). */
+/** The PATH of a service that switched user, unless it keeps the caller's (service(8)'s). */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Kept across a switch whatever the keep-list says: systemd's readiness socket for `run`. */
 const ALWAYS_KEPT = ['NOTIFY_SOCKET'];
@@ -111,7 +111,8 @@ export function dropPrivileges(identity: Identity | undefined, service: string):
 /**
  * The environment of a service that switches to `account` (daemon(7): nothing of
  * root's but what is asked for): HOME, USER, LOGNAME and SHELL of the account,
- * the caller's PATH, and the variables named in `keep` (which win).
+ * service(8)'s PATH, and the variables named in `keep` (which win: PATH among them
+ * keeps the caller's).
  */
 export function switchedEnvironment(account: Account, keep: readonly string[], from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -120,7 +121,7 @@ export function switchedEnvironment(account: Account, keep: readonly string[], f
     if (value !== undefined) env[name] = value;
   }
   // a kept name wins: a config that sets HOME means it
-  return { PATH: from.PATH ?? DEFAULT_PATH, HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell, ...env };
+  return { PATH: DEFAULT_PATH, HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell, ...env };
 }
 
 /** Replaces process.env's contents in place (it is a special object: keep it). */
