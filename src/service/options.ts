@@ -197,11 +197,12 @@ export function resolveOptions(options: ServiceOptions, settings: Settings = noS
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) c.note(`Unknown option \`${key}\``);
   }
+  // derived from the program's own pid file, so a wrapper's path does not rename it
   let name = merged.name;
-  if (name === undefined) name = derivedName(merged.pidfile, script);
+  if (name === undefined) name = derivedName(options.pidfile, script);
   else if (typeof name !== 'string' || !SERVICE_NAME.test(name)) {
     c.note(c.invalid('name', 'a service name (letters, digits, _ . @ -; at most 64)', name).message);
-    name = derivedName(merged.pidfile, script);
+    name = derivedName(options.pidfile, script);
   }
   if (typeof merged.run !== 'function') c.note(c.invalid('run', 'a function', merged.run).message);
   const readiness = merged.readiness ?? 'run';
