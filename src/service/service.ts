@@ -68,6 +68,11 @@ export function createService(options: ServiceOptions, script: string = process.
   function assertMayRemove(): void {
     if (process.geteuid?.() === 0) return;
     try {
+      fs.lstatSync(o.pidfile);
+    } catch {
+      return; // no pid file: nothing to remove
+    }
+    try {
       fs.accessSync(dirname(o.pidfile), fs.constants.W_OK | fs.constants.X_OK);
     } catch {
       throw new ServiceFailure('insufficientPrivilege', `${o.name}: cannot remove pid file ${o.pidfile}: permission denied; not stopped`);
@@ -192,7 +197,15 @@ export function createService(options: ServiceOptions, script: string = process.
   const service: Service = {
     options: o,
     start: (args = []) => locked(() => startUnlocked(args)),
-    stop: () => locked(stopUnlocked),
+    // checked before the lock too: the caller may not be able to take it in that directory either
+    stop: () => {
+      try {
+        assertMayRemove();
+      } catch (error) {
+        return Promise.resolve(failed(error));
+      }
+      return locked(stopUnlocked);
+    },
     restart: (args = []) => locked(() => restartUnlocked(args)),
     tryRestart: (args = []) =>
       locked(async () => {
