@@ -14,7 +14,8 @@ export interface RunContext {
 }
 
 export interface ServiceOptions {
-  name: string;
+  /** default: the pid file's base name without ".pid", else the script's (as node-init programs give none) */
+  name?: string;
   pidfile: string;
   logfile: string;
   run(context: RunContext): unknown;
