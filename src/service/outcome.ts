@@ -59,6 +59,12 @@ const REASONS: Record<string, string> = {
   ESRCH: 'no such process',
 };
 
+/** "permission denied" for a failed system call's EACCES, its code for others; undefined for other errors. */
+export function errnoReason(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return error instanceof Error && typeof code === 'string' ? (REASONS[code] ?? code) : undefined;
+}
+
 /** One readable clause for a failed system call; the error's own message otherwise. */
 export function describeError(error: unknown): string {
   const e = error as NodeJS.ErrnoException | null;
@@ -66,8 +72,7 @@ export function describeError(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
   }
   const doing = DOING[e.syscall] ?? e.syscall;
-  const why = REASONS[e.code] ?? e.code;
-  return `cannot ${doing}${e.path ? ` ${e.path}` : ''}: ${why}`;
+  return `cannot ${doing}${e.path ? ` ${e.path}` : ''}: ${errnoReason(error)}`;
 }
 
 /** "NAME: text" unless the text already starts with the name (one line per failure, contract §1). */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { writeProgram } from '../helpers/program.js';
 import { isAlive, isRoot, killHard, makeSandbox } from '../helpers/service.js';
@@ -28,9 +28,10 @@ function setup() {
   mkdirSync(join(box.dir, 'log'), { mode: 0o777 });
   chmodSync(join(box.dir, 'log'), 0o777);
   const pidfile = join(rootOnly, 'run', 'msgapp.pid');
+  const logfile = join(box.dir, 'log', 'msgapp.log');
   const app = writeProgram(box.dir, {
     body: `import init from 'initgen';
-init.simple({ name: 'msgapp', pidfile: ${JSON.stringify(pidfile)}, logfile: ${JSON.stringify(join(box.dir, 'log', 'msgapp.log'))}, run() { setInterval(() => {}, 1 << 30); }, reload() {} });\n`,
+init.simple({ name: 'msgapp', pidfile: ${JSON.stringify(pidfile)}, logfile: ${JSON.stringify(logfile)}, run() { setInterval(() => {}, 1 << 30); }, reload() {} });\n`,
   });
   const node = (args, asNobody = false) => {
     const r = spawnSync(process.execPath, [app, ...args], { env: { PATH }, encoding: 'utf8', timeout: 60_000, ...(asNobody && { uid: NOBODY, gid: NOBODY }) });
@@ -43,13 +44,23 @@ init.simple({ name: 'msgapp', pidfile: ${JSON.stringify(pidfile)}, logfile: ${JS
     pids.push(pid);
     return pid;
   };
-  return { rootOnly, pidfile, node, started };
+  return { rootOnly, pidfile, logfile, node, started };
 }
 
 const CASES = [
   {
     what: 'a pid directory the caller cannot create',
     run: (s) => ({ r: s.node(['start'], true), expect: [4, `msgapp: cannot create directory ${s.rootOnly}/run: permission denied\n`] }),
+  },
+  {
+    what: 'a pid directory the caller may not write (the daemon reports it)',
+    run: (s) => {
+      mkdirSync(dirname(s.pidfile), { mode: 0o755 });
+      const r = s.node(['start'], true);
+      // the daemon's own line follows, as the last lines of the log
+      const log = `last lines of ${s.logfile}:\nmsgapp: cannot write pid file ${s.pidfile}: permission denied\n`;
+      return { r, expect: [4, `msgapp failed to start: cannot write pid file ${s.pidfile}: permission denied\n${log}`] };
+    },
   },
   {
     what: 'reload as a user who may not signal the daemon',
