@@ -3,7 +3,7 @@
 // "EACCES: permission denied, mkdir ..." or "kill EPERM" or "Command failed: id -g".
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { writeProgram } from '../helpers/program.js';
@@ -50,12 +50,15 @@ init.simple({ name: 'msgapp', pidfile: ${JSON.stringify(pidfile)}, logfile: ${JS
 const CASES = [
   {
     what: 'a pid directory the caller cannot create',
-    run: (s) => ({ r: s.node(['start'], true), expect: [4, `msgapp: cannot create directory ${s.rootOnly}/run: permission denied\n`] }),
+    run: (s) => ({ r: s.node(['start'], true), expect: [4, `msgapp: cannot create directory ${s.rootOnly}/run for lock file ${s.pidfile}.lock: permission denied\n`] }),
   },
   {
     what: 'a pid directory the caller may not write (the daemon reports it)',
     run: (s) => {
       mkdirSync(dirname(s.pidfile), { mode: 0o755 });
+      // the controllers' lock is the caller's own file there, so only the pid file itself fails
+      writeFileSync(`${s.pidfile}.lock`, '', { mode: 0o600 });
+      chownSync(`${s.pidfile}.lock`, NOBODY, NOBODY);
       const r = s.node(['start'], true);
       // the daemon's own line follows, as the last lines of the log
       const log = `last lines of ${s.logfile}:\nmsgapp: cannot write pid file ${s.pidfile}: permission denied\n`;
