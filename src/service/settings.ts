@@ -1,5 +1,5 @@
 // Settings a generated wrapper passes on the command line, as words right after the
-// action: `node SCRIPT ACTION --initgen-KEY=VALUE ... [-- ARGS]` (docs/contract.md §1).
+// action: `node SCRIPT ACTION --initgen-KEY=VALUE ... [-- ARGS]` (docs/contract.md §6).
 // They replace the INITGEN_* environment variables: what the caller's environment
 // holds must never steer a service started as root, while argv is what the wrapper wrote.
 import type { ResolvedOptions } from './options.js';

@@ -1,5 +1,5 @@
 // The setting words a generated wrapper puts after the action (`node SCRIPT ACTION
-// --initgen-KEY=VALUE ...`, docs/contract.md §1): the library reads no environment
+// --initgen-KEY=VALUE ...`, docs/contract.md §6): the library reads no environment
 // variable, so this is how one config drives the program. They win over the
 // program's own options, its name included, so config and program agree by construction.
 import type { NormalizedConfig } from '../config/types.js';
