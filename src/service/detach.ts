@@ -10,7 +10,8 @@ import type { Interrupt } from './interrupt.js';
 import { openLogForAppend } from './logfile.js';
 import type { FailureOutcome } from './outcome.js';
 import { readProc } from './proc.js';
-import { DAEMON_ENV, READY_FD, READY_LINE_MAX, UNPRINTABLE, decode } from './readiness.js';
+import { READY_FD, READY_LINE_MAX, UNPRINTABLE, decode } from './readiness.js';
+import { DAEMON_WORD } from './settings.js';
 
 /** The daemon `start` spawned: its start time tells it apart from a later process given the same pid. */
 export interface Spawned {
@@ -31,6 +32,10 @@ export interface SpawnRequest {
   /** how long a daemon that said `ready` must stay alive to count as started (0: not at all) */
   settleMs: number;
   interrupt: Interrupt;
+  /** setting words for the daemon (settings.ts daemonWords) */
+  words: string[];
+  /** its environment: the caller's, or the switched user's (privileges.ts) */
+  env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -114,14 +119,14 @@ export async function spawnDaemon(request: SpawnRequest): Promise<SpawnResult> {
   const { interrupt } = request;
   if (interrupt.signal) return { kind: 'failed', outcome: 'genericError', reason: `interrupted by ${interrupt.signal}; no daemon was spawned` };
   const logFd = openLogForAppend(request.logfile);
-  const argv = [...process.execArgv, request.script, 'run', ...(request.args.length ? ['--', ...request.args] : [])];
+  const argv = [...process.execArgv, request.script, 'run', DAEMON_WORD, ...request.words, ...(request.args.length ? ['--', ...request.args] : [])];
   let child: ChildProcess;
   try {
     child = spawn(process.execPath, argv, {
       detached: true, // setsid(): its own session, no controlling terminal
       stdio: ['ignore', logFd, logFd, 'pipe'],
       cwd: '/',
-      env: { ...process.env, [DAEMON_ENV]: '1' },
+      env: request.env,
     });
   } finally {
     fs.closeSync(logFd);

@@ -1,8 +1,10 @@
 // The options of init.simple() / createService(): their types, defaults, the
-// INITGEN_* environment overrides a generated wrapper sets, and validation.
-// A wrong option is LSB "program is not configured" (6).
-import { isAbsolute } from 'node:path';
+// settings words a generated wrapper passes (settings.ts), and validation.
+// A wrong option is LSB "program is not configured" (6); every problem is reported, one line each.
+import { basename, extname, isAbsolute } from 'node:path';
+import { isKiller, killerTimeoutMs, type Killer } from './killers.js';
 import { ServiceFailure } from './outcome.js';
+import { noSettings, type Settings } from './settings.js';
 
 export interface RunContext {
   /** arguments given after `--` on the command line */
@@ -12,7 +14,8 @@ export interface RunContext {
 }
 
 export interface ServiceOptions {
-  name: string;
+  /** default: the pid file's base name without ".pid", else the script's (as node-init programs give none) */
+  name?: string;
   pidfile: string;
   logfile: string;
   run(context: RunContext): unknown;
@@ -32,6 +35,12 @@ export interface ServiceOptions {
   readiness?: 'run' | 'explicit';
   /** seconds a daemon with readiness "run" must stay alive after run() to count as started; 0: none */
   settleTime?: number;
+  /** names of environment variables the service keeps when it switches to `user` */
+  env?: string[];
+  /** node-init: the action; the command line's first word wins when it is one */
+  command?: string;
+  /** node-init: init.hardKiller(ms) or init.softKiller(ms) */
+  killer?: Killer;
 }
 
 export interface ResolvedOptions {
@@ -51,59 +60,67 @@ export interface ResolvedOptions {
   startTimeoutMs: number;
   readiness: 'run' | 'explicit';
   settleTimeMs: number;
+  /** environment variable names kept across the switch to `user` */
+  keepEnv: string[];
 }
 
 const KNOWN = new Set([
   'name', 'pidfile', 'logfile', 'run', 'reload', 'stop', 'lockfile', 'user', 'group',
   'cwd', 'umask', 'stopTimeout', 'startTimeout', 'readiness',
   'settleTime',
+  'env', 'command', 'killer',
 ]);
 
-/** Set by `start` in the environment of the daemon it spawns. */
-export const DAEMON_ENV = 'INITGEN_DAEMON';
-
-/** Environment variables a generated wrapper sets, so one config file drives both. */
-const ENV_OVERRIDES = {
-  INITGEN_PIDFILE: 'pidfile',
-  INITGEN_LOGFILE: 'logfile',
-  INITGEN_LOCKFILE: 'lockfile',
-  INITGEN_USER: 'user',
-  INITGEN_GROUP: 'group',
-  INITGEN_CWD: 'cwd',
-  INITGEN_UMASK: 'umask',
-  INITGEN_STOP_TIMEOUT: 'stopTimeout',
-  INITGEN_START_TIMEOUT: 'startTimeout',
-} as const;
-
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
+/** POSIX portable environment variable names, as a kept name must be */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function invalid(option: string, expected: string, got: unknown): ServiceFailure {
-  const shown = typeof got === 'function' ? 'a function' : `\`${String(got)}\``;
-  return new ServiceFailure('notConfigured', `Invalid option \`${option}\`: expected ${expected}, got ${shown}`);
-}
+class Problem extends Error {}
 
-function withEnvOverrides(options: ServiceOptions, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...options };
-  for (const [variable, option] of Object.entries(ENV_OVERRIDES)) {
-    const value = env[variable];
-    if (value === undefined || value === '') continue;
-    merged[option] = value;
+/**
+ * Collects every problem instead of stopping at the first (a program pasted from
+ * node-init should learn all it must change at once). Values from a setting word
+ * are named by that word, since the wrapper, not the program, is where to fix them.
+ */
+class Checker {
+  readonly problems: string[] = [];
+  constructor(private readonly words: ReadonlyMap<string, string>) {}
+
+  invalid(option: string, expected: string, got: unknown): Problem {
+    const shown = typeof got === 'function' ? 'a function' : `\`${typeof got === 'object' && got !== null ? 'an object' : String(got)}\``;
+    const word = this.words.get(option);
+    const what = word ? `Invalid setting \`${word}\`` : `Invalid option \`${option}\``;
+    return new Problem(`${what}: expected ${expected}, got ${shown}`);
   }
-  return merged;
+
+  /** The value `check` returns, or undefined after recording its problem. */
+  take<T>(check: () => T): T | undefined {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof Problem)) throw error;
+      this.problems.push(error.message);
+      return undefined;
+    }
+  }
+
+  note(problem: string): void {
+    this.problems.push(problem);
+  }
 }
 
-function parseUmask(value: unknown): number {
+function parseUmask(c: Checker, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0o777) return value;
   if (typeof value === 'string' && /^0?[0-7]{3}$/.test(value)) return parseInt(value, 8);
-  throw invalid('umask', 'an octal mode such as "022" or 0o022', value);
+  throw c.invalid('umask', 'an octal mode such as "022" or 0o022', value);
 }
 
-function seconds(option: string, given: unknown, fallback: number): number {
+function seconds(c: Checker, option: string, given: unknown, fallback: number): number {
   if (given === undefined) return fallback * 1000;
-  // from the environment a number arrives as text
+  // from a setting word a number arrives as text
   const value = typeof given === 'string' && /^\d+(\.\d+)?$/.test(given) ? Number(given) : given;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 86400) {
-    throw invalid(option, 'a number of seconds greater than 0', given);
+    throw c.invalid(option, 'a number of seconds greater than 0', given);
   }
   return Math.round(value * 1000);
 }
@@ -112,71 +129,136 @@ function seconds(option: string, given: unknown, fallback: number): number {
 export const DEFAULT_SETTLE_TIME = 0.5;
 
 /** Like the timeouts, but 0 (no settle window) is allowed. */
-function settleTime(given: unknown): number {
+function settleTime(c: Checker, given: unknown): number {
   if (given === undefined) return DEFAULT_SETTLE_TIME * 1000;
   const value = typeof given === 'string' && /^\d+(\.\d+)?$/.test(given) ? Number(given) : given;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 86400) {
-    throw invalid('settleTime', 'a number of seconds, 0 or more', given);
+    throw c.invalid('settleTime', 'a number of seconds, 0 or more', given);
   }
   return Math.round(value * 1000);
 }
 
-function absolutePath(option: string, value: unknown): string {
+function absolutePath(c: Checker, option: string, value: unknown): string {
   if (typeof value !== 'string' || !isAbsolute(value) || value.includes('\0')) {
-    throw invalid(option, 'an absolute path', value);
+    throw c.invalid(option, 'an absolute path', value);
   }
   return value;
 }
 
-function optionalName(option: string, value: unknown): string | undefined {
+function optionalName(c: Checker, option: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '' || /[\s:\0]/.test(value)) {
-    throw invalid(option, 'a user or group name (or numeric id)', value);
+    throw c.invalid(option, 'a user or group name (or numeric id)', value);
   }
   return value;
 }
 
-function optionalFunction(option: string, value: unknown): (() => unknown) | undefined {
+function optionalFunction(c: Checker, option: string, value: unknown): (() => unknown) | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw invalid(option, 'a function', value);
+  if (typeof value !== 'function') throw c.invalid(option, 'a function', value);
   return value as () => unknown;
 }
 
-/** Throws ServiceFailure('notConfigured') naming the first wrong option. */
-export function resolveOptions(options: ServiceOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+function envNames(c: Checker, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((n) => typeof n === 'string' && ENV_NAME.test(n))) {
+    throw c.invalid('env', 'an array of environment variable names', Array.isArray(value) ? value.join(',') : value);
+  }
+  return value as string[];
+}
+
+/**
+ * node-init's programs give no name: the pid file's base name ("/var/run/myprog.pid"
+ * → "myprog"), else the script's, else "service".
+ */
+export function derivedName(pidfile: unknown, script: string): string {
+  const candidates = [
+    typeof pidfile === 'string' ? basename(pidfile, '.pid') : '',
+    basename(script, extname(script)),
+  ];
+  return candidates.find((n) => SERVICE_NAME.test(n)) ?? 'service';
+}
+
+/**
+ * Options given in code, overridden by setting words. Throws ServiceFailure('notConfigured')
+ * with one line per problem, each starting with the service name.
+ */
+export function resolveOptions(options: ServiceOptions, settings: Settings = noSettings(), script: string = process.argv[1] ?? ''): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
-    throw new ServiceFailure('notConfigured', 'init.simple() needs an options object');
+    throw new ServiceFailure('notConfigured', `${derivedName(undefined, script)}: init.simple() needs an options object`);
   }
+  const merged: Record<string, unknown> = { ...options };
+  const words = new Map<string, string>();
+  for (const [option, { value, word }] of settings.values) {
+    merged[option] = value;
+    words.set(option, word);
+  }
+  const c = new Checker(words);
+  const given = (key: string): boolean => merged[key] !== undefined;
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new ServiceFailure('notConfigured', `Unknown option \`${key}\``);
+    if (!KNOWN.has(key)) c.note(`Unknown option \`${key}\``);
   }
-  const o = withEnvOverrides(options, env);
-  if (typeof o.name !== 'string' || !SERVICE_NAME.test(o.name)) {
-    throw invalid('name', 'a service name (letters, digits, _ . @ -; at most 64)', o.name);
+  // derived from the program's own pid file, so a wrapper's path does not rename it
+  let name = merged.name;
+  if (name === undefined) name = derivedName(options.pidfile, script);
+  else if (typeof name !== 'string' || !SERVICE_NAME.test(name)) {
+    c.note(c.invalid('name', 'a service name (letters, digits, _ . @ -; at most 64)', name).message);
+    name = derivedName(options.pidfile, script);
   }
-  if (typeof o.run !== 'function') throw invalid('run', 'a function', o.run);
-  const readiness = o.readiness ?? 'run';
-  if (readiness !== 'run' && readiness !== 'explicit') throw invalid('readiness', '"run" or "explicit"', readiness);
-  const lockfile = o.lockfile === undefined ? undefined : absolutePath('lockfile', o.lockfile);
-  const user = optionalName('user', o.user);
-  const group = optionalName('group', o.group);
-  const reload = optionalFunction('reload', o.reload);
-  const stop = optionalFunction('stop', o.stop);
+  if (typeof merged.run !== 'function') c.note(c.invalid('run', 'a function', merged.run).message);
+  const readiness = merged.readiness ?? 'run';
+  if (readiness !== 'run' && readiness !== 'explicit') c.note(c.invalid('readiness', '"run" or "explicit"', readiness).message);
+  const pidfile = c.take(() => absolutePath(c, 'pidfile', merged.pidfile));
+  const logfile = c.take(() => absolutePath(c, 'logfile', merged.logfile));
+  const lockfile = given('lockfile') ? c.take(() => absolutePath(c, 'lockfile', merged.lockfile)) : undefined;
+  const cwd = given('cwd') ? c.take(() => absolutePath(c, 'cwd', merged.cwd)) : undefined;
+  const user = c.take(() => optionalName(c, 'user', merged.user));
+  const group = c.take(() => optionalName(c, 'group', merged.group));
+  const umask = given('umask') ? c.take(() => parseUmask(c, merged.umask)) : undefined;
+  const reload = c.take(() => optionalFunction(c, 'reload', merged.reload));
+  const stop = c.take(() => optionalFunction(c, 'stop', merged.stop));
+  const keepEnv = [...(c.take(() => envNames(c, merged.env)) ?? [])];
+  for (const n of settings.env) {
+    if (!ENV_NAME.test(n)) c.note(`Invalid setting \`--initgen-env\`: expected an environment variable name, got \`${n}\``);
+    else if (!keepEnv.includes(n)) keepEnv.push(n);
+  }
+  // node-init's README passes process.argv[3], often no action at all: simple.ts uses it only when it is one
+  if (merged.command !== undefined && typeof merged.command !== 'string') c.note(c.invalid('command', 'an action name', merged.command).message);
+  let stopTimeoutMs = c.take(() => seconds(c, 'stopTimeout', merged.stopTimeout, 10));
+  if (merged.killer !== undefined) {
+    if (!isKiller(merged.killer)) {
+      c.note(c.invalid('killer', 'init.hardKiller(ms) or init.softKiller(ms)', merged.killer).message);
+    } else {
+      const fromKiller = killerTimeoutMs(merged.killer);
+      // a stop timeout given as a setting word wins, as every setting does
+      if (fromKiller !== undefined && options.stopTimeout !== undefined && !words.has('stopTimeout')) {
+        c.note(`Conflicting options \`killer\` (init.${merged.killer.kind}) and \`stopTimeout\`: give one`);
+      } else if (fromKiller !== undefined && !words.has('stopTimeout')) {
+        stopTimeoutMs = fromKiller;
+      }
+    }
+  }
+  const startTimeoutMs = c.take(() => seconds(c, 'startTimeout', merged.startTimeout, 30));
+  const settleTimeMs = c.take(() => settleTime(c, merged.settleTime));
+  if (c.problems.length > 0) {
+    throw new ServiceFailure('notConfigured', c.problems.map((p) => `${name}: ${p}`).join('\n'));
+  }
   return {
-    name: o.name,
-    pidfile: absolutePath('pidfile', o.pidfile),
-    logfile: absolutePath('logfile', o.logfile),
-    run: o.run as ServiceOptions['run'],
+    name: name as string,
+    pidfile: pidfile!,
+    logfile: logfile!,
+    run: merged.run as ServiceOptions['run'],
     ...(reload && { reload }),
     ...(stop && { stop }),
     ...(lockfile !== undefined && { lockfile }),
     ...(user !== undefined && { user }),
     ...(group !== undefined && { group }),
-    ...(o.cwd !== undefined && { cwd: absolutePath('cwd', o.cwd) }),
-    ...(o.umask !== undefined && { umask: parseUmask(o.umask) }),
-    stopTimeoutMs: seconds('stopTimeout', o.stopTimeout, 10),
-    startTimeoutMs: seconds('startTimeout', o.startTimeout, 30),
-    readiness,
-    settleTimeMs: settleTime(o.settleTime),
+    ...(cwd !== undefined && { cwd }),
+    ...(umask !== undefined && { umask }),
+    stopTimeoutMs: stopTimeoutMs!,
+    startTimeoutMs: startTimeoutMs!,
+    readiness: readiness as ResolvedOptions['readiness'],
+    keepEnv,
+    settleTimeMs: settleTimeMs!,
   };
 }

@@ -33,11 +33,58 @@ export class ServiceFailure extends Error {
   }
 }
 
+/** What a system call was doing, for "cannot VERB PATH: why" instead of Node's "EACCES: ..., mkdir '...'". */
+const DOING: Record<string, string> = {
+  mkdir: 'create directory',
+  open: 'open',
+  unlink: 'remove',
+  rmdir: 'remove directory',
+  rename: 'rename',
+  link: 'create',
+  kill: 'signal the process',
+  chmod: 'change the mode of',
+  fchmod: 'change the mode of',
+  chown: 'change the owner of',
+  write: 'write',
+  read: 'read',
+};
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  ESRCH: 'no such process',
+};
+
+/** "permission denied" for a failed system call's EACCES, its code for others; undefined for other errors. */
+export function errnoReason(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return error instanceof Error && typeof code === 'string' ? (REASONS[code] ?? code) : undefined;
+}
+
+/** One readable clause for a failed system call; the error's own message otherwise. */
+export function describeError(error: unknown): string {
+  const e = error as NodeJS.ErrnoException | null;
+  if (!(error instanceof Error) || typeof e?.code !== 'string' || typeof e.syscall !== 'string') {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const doing = DOING[e.syscall] ?? e.syscall;
+  return `cannot ${doing}${e.path ? ` ${e.path}` : ''}: ${errnoReason(error)}`;
+}
+
+/** "NAME: text" unless the text already starts with the name (one line per failure, contract §1). */
+export function withName(name: string, text: string): string {
+  return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `) ? text : `${name}: ${text}`;
+}
+
 export function failed(error: unknown): ActionResult & { outcome: FailureOutcome } {
   if (error instanceof ServiceFailure) return { outcome: error.outcome, error: error.message };
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EACCES' || code === 'EPERM') {
-    return { outcome: 'insufficientPrivilege', error: (error as Error).message };
+    return { outcome: 'insufficientPrivilege', error: describeError(error) };
   }
-  return { outcome: 'genericError', error: error instanceof Error ? error.message : String(error) };
+  return { outcome: 'genericError', error: describeError(error) };
 }

@@ -2,12 +2,10 @@
 // controlling `start` through a pipe on fd 3, or systemd through systemd-notify.
 import { ACTION_CODES } from '../lsb.js';
 import { fs } from './builtins.js';
-import { DAEMON_ENV } from './options.js';
 import type { FailureOutcome } from './outcome.js';
 
 /** fd of the pipe `start` reads, in the daemon it spawned */
 export const READY_FD = 3;
-export { DAEMON_ENV };
 
 /**
  * The most `start` reads from the pipe, newline included: a daemon that sends more

@@ -2,9 +2,9 @@
 // detached daemon that `start` spawned (contract §4). Sets identity, then hands over to user code.
 import { ACTION_CODES } from '../lsb.js';
 import type { ResolvedOptions, RunContext } from './options.js';
-import { failed } from './outcome.js';
+import { errnoReason, failed, ServiceFailure, withName } from './outcome.js';
 import { publishPidfile, removePidfile } from './pidfile.js';
-import { dropPrivileges } from './privileges.js';
+import { dropPrivileges, needsSwitch, replaceEnvironment, switchedEnvironment, targetIdentity } from './privileges.js';
 import { notifySystemd, tellController, type ReadyMessage } from './readiness.js';
 
 export interface RunMode {
@@ -13,7 +13,7 @@ export interface RunMode {
 }
 
 function log(options: ResolvedOptions, text: string): void {
-  process.stderr.write(`${options.name}: ${text}\n`);
+  process.stderr.write(`${withName(options.name, text)}\n`);
 }
 
 /**
@@ -63,6 +63,19 @@ function becomeTheService(options: ResolvedOptions, daemon: boolean): void {
   }
 }
 
+/** The pid file, named as the caller knows it (not the temporary file it is written through). */
+function publish(options: ResolvedOptions): boolean {
+  try {
+    return publishPidfile(options.pidfile, process.pid);
+  } catch (error) {
+    const reason = errnoReason(error);
+    if (reason === undefined) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const outcome = code === 'EACCES' || code === 'EPERM' ? 'insufficientPrivilege' : 'genericError';
+    throw new ServiceFailure(outcome, `cannot write pid file ${options.pidfile}: ${reason}`, { cause: error });
+  }
+}
+
 /** Never returns control to the caller's module code in a way that matters: the service now runs. */
 export async function runService(options: ResolvedOptions, args: string[], mode: RunMode): Promise<void> {
   const report = (message: ReadyMessage): void => {
@@ -73,17 +86,22 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
   installSignalHandlers(options, mode.daemon, () => entered);
   try {
     becomeTheService(options, mode.daemon);
-    if (mode.daemon && !publishPidfile(options.pidfile, process.pid)) {
+    if (mode.daemon && !publish(options)) {
       // Another daemon published first (its controller lost its lock by dying): it wins, we leave.
       report({ kind: 'taken' });
       process.exit(0);
     }
-    dropPrivileges(options.user, options.group);
+    const identity = targetIdentity(options.user, options.group, options.name);
+    const switching = needsSwitch(identity) && identity?.account;
+    dropPrivileges(identity, options.name);
+    // `start` spawned the daemon with this environment already; `run` (as root) builds it here
+    if (switching) replaceEnvironment(switchedEnvironment(switching, options.keepEnv));
   } catch (error) {
     // EACCES/EPERM (a pid directory this user may not write) is LSB 4, as in the controller
-    const { outcome } = failed(error);
-    const message = (error as Error).message;
-    log(options, message);
+    const { outcome, error: text = '' } = failed(error);
+    log(options, text);
+    // the controller says "NAME failed to start: …" itself
+    const message = text.startsWith(`${options.name}: `) ? text.slice(options.name.length + 2) : text;
     if (mode.daemon) removePidfile(options.pidfile, process.pid);
     report({ kind: 'failed', outcome, message });
     process.exit(ACTION_CODES[outcome]);

@@ -1,10 +1,13 @@
 // createService(): every LSB action as an async method resolving to a named
 // outcome. Nothing here exits the process or prints; simple.ts does that.
+import { dirname } from 'node:path';
 import { fs } from './builtins.js';
 import type { Lock } from './lock.js';
 import { createLockfile, prepareLockfile, removeLockfile } from './lockfile.js';
 import { resolveOptions, type ResolvedOptions, type ServiceOptions } from './options.js';
 import { failed, ServiceFailure, type ActionResult, type StatusResult } from './outcome.js';
+import { assertCanSwitch, needsSwitch, switchedEnvironment, targetIdentity } from './privileges.js';
+import { daemonWords, noSettings, type Settings } from './settings.js';
 import { assertSafeForRoot, assertTrustedForRoot, ensureDirectory, inspectPidfile, removePidfile, trustedForRoot, type PidfileState } from './pidfile.js';
 
 const FAILURE_LOG_LINES = 20;
@@ -24,9 +27,12 @@ function exists(path: string | undefined): boolean {
   return path !== undefined && fs.existsSync(path);
 }
 
-/** `script`: the program to re-run as the daemon (default: the running main script). */
-export function createService(options: ServiceOptions, script: string = process.argv[1] ?? ''): Service {
-  const o = resolveOptions(options);
+/**
+ * `script`: the program to re-run as the daemon (default: the running main script);
+ * `settings`: the setting words of its command line, which win over `options`.
+ */
+export function createService(options: ServiceOptions, script: string = process.argv[1] ?? '', settings: Settings = noSettings()): Service {
+  const o = resolveOptions(options, settings, script);
   const inspect = (): PidfileState => inspectPidfile(o.pidfile);
   const lockTimeout = o.startTimeoutMs + o.settleTimeMs + o.stopTimeoutMs + 10_000;
 
@@ -51,6 +57,28 @@ export function createService(options: ServiceOptions, script: string = process.
     return new ServiceFailure('insufficientPrivilege', `${o.name}: cannot read pid file ${state.path}: ${state.reason}`);
   }
 
+  function notAllowedToSignal(pid: number): ServiceFailure {
+    return new ServiceFailure('insufficientPrivilege', `${o.name}: cannot signal pid ${pid}: operation not permitted`);
+  }
+
+  /**
+   * `stop` as a user who may signal the daemon (its own) but not remove root's pid
+   * file: refuse before signalling, so no stopped service is left with a pid file.
+   */
+  function assertMayRemove(): void {
+    if (process.geteuid?.() === 0) return;
+    try {
+      fs.lstatSync(o.pidfile);
+    } catch {
+      return; // no pid file: nothing to remove
+    }
+    try {
+      fs.accessSync(dirname(o.pidfile), fs.constants.W_OK | fs.constants.X_OK);
+    } catch {
+      throw new ServiceFailure('insufficientPrivilege', `${o.name}: cannot remove pid file ${o.pidfile}: permission denied; not stopped`);
+    }
+  }
+
   function dropLockfile(): void {
     if (o.lockfile) removeLockfile(o.lockfile);
   }
@@ -62,9 +90,11 @@ export function createService(options: ServiceOptions, script: string = process.
     ensureDirectory(o.pidfile);
     assertSafeForRoot(o.pidfile);
     removePidfile(o.pidfile); // stale, or only an identity record left by a daemon that died publishing
-    if (o.user !== undefined || o.group !== undefined) {
-      if (process.geteuid?.() !== 0) throw new ServiceFailure('insufficientPrivilege', 'the `user`/`group` options need root');
-    }
+    // an unknown user or group is found here (6), not in a daemon that then dies
+    const identity = targetIdentity(o.user, o.group, o.name);
+    assertCanSwitch(identity, o.name);
+    // daemon(7): nothing of root's environment crosses the switch to another user
+    const env = identity?.account && needsSwitch(identity) ? switchedEnvironment(identity.account, o.keepEnv) : process.env;
     if (o.lockfile) prepareLockfile(o.lockfile); // refuse before spawning, not after
     // From here until it returns, a Ctrl-C (SIGINT, SIGTERM, SIGHUP) makes this start fail
     // and stop its daemon, rather than kill `start` and leave the daemon half started (§4).
@@ -79,6 +109,8 @@ export function createService(options: ServiceOptions, script: string = process.
         startTimeoutMs: o.startTimeoutMs,
         settleMs: o.readiness === 'run' ? o.settleTimeMs : 0,
         interrupt,
+        words: daemonWords(o, settings),
+        env,
       });
       if (spawned.kind === 'ready') {
         const now = inspect();
@@ -146,9 +178,10 @@ export function createService(options: ServiceOptions, script: string = process.
       return { outcome: 'success', message: `${o.name} is not running${note}` };
     }
     assertTrustedForRoot(o.pidfile, state.file, state.record);
+    assertMayRemove();
     const [, , { terminate }] = await controlModules();
     const result = await terminate(state.pid, state.startTicks, o.stopTimeoutMs);
-    if (result === 'permission') throw new ServiceFailure('insufficientPrivilege', `not allowed to signal ${o.name} (pid ${state.pid})`);
+    if (result === 'permission') throw notAllowedToSignal(state.pid);
     if (result === 'survived') throw new ServiceFailure('genericError', `${o.name} (pid ${state.pid}) is still alive after SIGKILL`);
     removePidfile(o.pidfile, state.pid);
     dropLockfile();
@@ -164,7 +197,15 @@ export function createService(options: ServiceOptions, script: string = process.
   const service: Service = {
     options: o,
     start: (args = []) => locked(() => startUnlocked(args)),
-    stop: () => locked(stopUnlocked),
+    // checked before the lock too: the caller may not be able to take it in that directory either
+    stop: () => {
+      try {
+        assertMayRemove();
+      } catch (error) {
+        return Promise.resolve(failed(error));
+      }
+      return locked(stopUnlocked);
+    },
     restart: (args = []) => locked(() => restartUnlocked(args)),
     tryRestart: (args = []) =>
       locked(async () => {
@@ -182,7 +223,7 @@ export function createService(options: ServiceOptions, script: string = process.
         assertTrustedForRoot(o.pidfile, state.file, state.record);
         process.kill(state.pid, 'SIGHUP');
       } catch (error) {
-        return failed(error);
+        return failed((error as NodeJS.ErrnoException).code === 'EPERM' ? notAllowedToSignal(state.pid) : error);
       }
       return { outcome: 'success', message: `${o.name} reloaded (pid ${state.pid})`, pid: state.pid };
     },

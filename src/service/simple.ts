@@ -1,51 +1,102 @@
 // init.simple(): the command line of a service program. Parses the action,
-// runs it, prints, and turns the named outcome into the LSB exit code (contract §1).
+// runs it, prints, and turns the named outcome into the LSB exit code (docs/contract.md §1).
 import { ACTION_CODES, STATUS_CODES, isAction, usageLine, type Action } from '../lsb.js';
-import { util } from './builtins.js';
-import { DAEMON_ENV, resolveOptions, type ServiceOptions } from './options.js';
-import { failed, type ActionResult } from './outcome.js';
+import { fs, util } from './builtins.js';
+import { closeInheritedDescriptors } from './descriptors.js';
+import { derivedName, resolveOptions, type ResolvedOptions, type ServiceOptions } from './options.js';
+import { failed, withName, type ActionResult } from './outcome.js';
+import { READY_FD, tellController } from './readiness.js';
 import { createService, type Service } from './service.js';
+import { DAEMON_WORD, noSettings, takeSettings, type Settings } from './settings.js';
 import { writeLine } from '../write-line.js';
 
 /** Actions that may carry `-- ARGS...` for the program. */
 const TAKES_PROGRAM_ARGS: ReadonlySet<Action> = new Set(['start', 'restart', 'try-restart', 'force-reload', 'run']);
 
-type Parsed =
+type Parsed = (
   | { action: Exclude<Action, 'logs'>; args: string[] }
   | { action: 'logs'; lines: number; follow: boolean }
-  | { usage: string };
+  | { usage: string }
+) & { settings?: Settings };
 
-export function parseCommandLine(argv: readonly string[]): Parsed {
-  const [word, ...rest] = argv;
-  if (word === undefined) return { usage: 'no action given' };
-  if (!isAction(word)) return { usage: `unknown action \`${word}\`` };
+/**
+ * `ACTION [--initgen-KEY=VALUE...] [ARGS]`. `command` is node-init's option: it names
+ * the action only when the command line's first word does not (node-init's README
+ * passes process.argv[3], which is the word after the action).
+ */
+export function parseCommandLine(argv: readonly string[], command?: unknown): Parsed {
+  const [first, ...others] = argv;
+  let word: Action;
+  let rest: string[] = others;
+  if (first !== undefined && isAction(first)) word = first;
+  else if (typeof command === 'string' && isAction(command)) {
+    word = command;
+    rest = []; // the command line is the program's own
+  } else return { usage: first === undefined ? 'no action given' : `unknown action \`${first}\`` };
+  const taken = takeSettings(rest);
+  if ('usage' in taken) return taken;
+  const { settings } = taken;
+  rest = taken.rest;
+  if (settings.daemon && word !== 'run') return { usage: `\`${DAEMON_WORD}\` is only for the daemon \`start\` spawns`, settings };
   if (word === 'logs') {
     try {
       const { values } = util.parseArgs({
-        args: rest as string[],
+        args: rest,
         options: { lines: { type: 'string', short: 'n' }, follow: { type: 'boolean', short: 'f' } },
         strict: true,
       });
       const lines = values.lines === undefined ? 10 : Number(values.lines);
-      if (!Number.isInteger(lines) || lines < 0) return { usage: `invalid line count \`${values.lines}\`` };
-      return { action: 'logs', lines, follow: values.follow ?? false };
+      if (!Number.isInteger(lines) || lines < 0) return { usage: `invalid line count \`${values.lines}\``, settings };
+      return { action: 'logs', lines, follow: values.follow ?? false, settings };
     } catch (error) {
-      return { usage: (error as Error).message.split('\n')[0]! };
+      return { usage: (error as Error).message.split('\n')[0]!, settings };
     }
   }
-  if (rest.length === 0) return { action: word, args: [] };
-  if (rest[0] === '--' && TAKES_PROGRAM_ARGS.has(word)) return { action: word, args: rest.slice(1) };
-  return { usage: `unexpected argument \`${rest[0]}\` after \`${word}\`` };
+  if (rest.length === 0) return { action: word, args: [], settings };
+  if (rest[0] === '--' && TAKES_PROGRAM_ARGS.has(word)) return { action: word, args: rest.slice(1), settings };
+  return { usage: `unexpected argument \`${rest[0]}\` after \`${word}\``, settings };
 }
 
 function say(fd: 1 | 2, text: string | undefined): void {
   if (text) writeLine(fd, text);
 }
 
-function finish(result: ActionResult): never {
+function finish(name: string, result: ActionResult): never {
   say(1, result.message);
-  say(2, result.error);
+  if (result.error) say(2, withName(name, result.error));
   process.exit(ACTION_CODES[result.outcome]);
+}
+
+/** The name to put before a message when the options themselves may be wrong. */
+function nameOf(options: ServiceOptions, settings: Settings, script: string): string {
+  const given = settings.values.get('name')?.value ?? (options as Partial<ServiceOptions> | null)?.name;
+  return typeof given === 'string' && given !== '' && !/[\s\0]/.test(given) ? given : derivedName(options?.pidfile, script);
+}
+
+/** `start` spawns its daemon with the readiness pipe as fd 3 (readiness.ts): a socket pair, as libuv makes it. */
+function hasReadinessPipe(): boolean {
+  try {
+    const stat = fs.fstatSync(READY_FD);
+    return stat.isSocket() || stat.isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/** The daemon `start` spawned: its controller waits on fd 3 for how it went. */
+function runAsDaemon(options: ServiceOptions, settings: Settings, args: string[], script: string): void {
+  // daemon(7): before anything of the program's runs on: nothing inherited but 0-3
+  closeInheritedDescriptors(READY_FD);
+  let resolved: ResolvedOptions;
+  try {
+    resolved = resolveOptions(options, settings, script);
+  } catch (error) {
+    const { outcome, error: message = '' } = failed(error);
+    say(2, message);
+    tellController({ kind: 'failed', outcome, message });
+    process.exit(ACTION_CODES[outcome]);
+  }
+  void import('./run.js').then(({ runService }) => runService(resolved, args, { daemon: true }));
 }
 
 async function act(service: Service, action: Exclude<Action, 'logs' | 'run' | 'status'>, args: string[]): Promise<ActionResult> {
@@ -67,45 +118,51 @@ async function act(service: Service, action: Exclude<Action, 'logs' | 'run' | 's
 
 /** Turn this program into an LSB init script: `node app.js ACTION`. */
 export function simple(options: ServiceOptions): void {
-  const argv = process.argv.slice(2);
-  if (process.env[DAEMON_ENV] === '1') {
-    // We are the daemon `start` spawned: the variable must not leak into the program's children.
-    delete process.env[DAEMON_ENV];
-    const resolved = resolveOptions(options);
-    const parsed = parseCommandLine(argv);
-    void import('./run.js').then(({ runService }) => runService(resolved, 'args' in parsed ? parsed.args : [], { daemon: true }));
+  const script = process.argv[1] ?? '';
+  const parsed = parseCommandLine(process.argv.slice(2), (options as Partial<ServiceOptions> | null)?.command);
+  const settings = parsed.settings ?? noSettings();
+  if ('usage' in parsed) {
+    const name = nameOf(options, settings, script);
+    finish(name, { outcome: 'invalidArgument', error: `${name}: ${parsed.usage}\n${usageLine(name)}` });
+  }
+  if (settings.daemon) {
+    if (!hasReadinessPipe()) {
+      const name = nameOf(options, settings, script);
+      finish(name, { outcome: 'invalidArgument', error: `${name}: \`${DAEMON_WORD}\` is only for the daemon \`start\` spawns\n${usageLine(name)}` });
+    }
+    runAsDaemon(options, settings, 'args' in parsed ? parsed.args : [], script);
     return;
   }
   let service: Service;
   try {
-    service = createService(options);
+    service = createService(options, script, settings);
   } catch (error) {
-    const name = typeof options?.name === 'string' ? `${options.name}: ` : '';
-    finish({ ...failed(error), error: `${name}${(error as Error).message}` });
+    finish(nameOf(options, settings, script), failed(error));
   }
-  const parsed = parseCommandLine(argv);
-  if ('usage' in parsed) {
-    finish({ outcome: 'invalidArgument', error: `${service.options.name}: ${parsed.usage}\n${usageLine(service.options.name)}` });
-  }
+  const name = service.options.name;
   if (parsed.action === 'status') {
     const result = service.status();
     say(1, result.message);
-    say(2, result.error);
+    if (result.error) say(2, withName(name, result.error));
     process.exit(STATUS_CODES[result.outcome]);
   }
   if (parsed.action === 'logs') {
     import('./logs.js')
       .then(({ showLogs }) => showLogs(service.options, parsed.lines, parsed.follow))
-      .then(finish, (error: unknown) => finish(failed(error)));
+      .then(
+        (result) => finish(name, result),
+        (error: unknown) => finish(name, failed(error)),
+      );
     return;
   }
   if (parsed.action === 'run') {
     import('./run.js')
       .then(({ runService }) => runService(service.options, parsed.args, { daemon: false }))
-      .catch((error: unknown) => finish(failed(error)));
+      .catch((error: unknown) => finish(name, failed(error)));
     return;
   }
-  act(service, parsed.action, parsed.args).then(finish, (error: unknown) =>
-    finish(failed(error)),
+  act(service, parsed.action, parsed.args).then(
+    (result) => finish(name, result),
+    (error: unknown) => finish(name, failed(error)),
   );
 }

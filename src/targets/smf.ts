@@ -5,6 +5,7 @@
 import type { NormalizedConfig } from '../config/types.js';
 import { shQuote } from '../render/sh.js';
 import { xmlAttr, xmlComment, xmlText } from '../render/xml.js';
+import { settingWords, type SettingKey } from './settings.js';
 import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // optional_all: satisfied when the service is absent or disabled, e.g. no NFS client or NTP.
@@ -24,7 +25,7 @@ export const target: Target = {
   name: 'smf',
   title: 'SMF manifest for illumos/Solaris (model "child" runs `run`; "contract" uses start/stop)',
   fields: {
-    name: mapped('service svc:/PREFIX/NAME:default, bundle NAME'),
+    name: mapped('service svc:/PREFIX/NAME:default, bundle NAME, --initgen-name (the program takes this name)'),
     description: mapped('template common_name'),
     longDescription: mapped('template description'),
     script: mapped('exec_method start: NODE SCRIPT run (child) or start/stop/reload (contract), sh-quoted'),
@@ -32,19 +33,19 @@ export const target: Target = {
     node: mapped('exec_method executable'),
     user: mapped('method_credential user='),
     group: mapped('method_credential group= (user root when only group is set)'),
-    cwd: mapped('method_context working_directory=; contract: also INITGEN_CWD, where the daemon runs'),
-    env: mapped('method_environment envvar'),
-    umask: mapped('INITGEN_UMASK in method_environment (method_context has no umask)'),
-    pidfile: mapped('child: not needed (svc.startd tracks the process contract); contract: INITGEN_PIDFILE'),
-    logfile: mapped('child: start method appends to it (>>LOGFILE 2>&1); contract: INITGEN_LOGFILE'),
-    lockfile: mapped('contract: INITGEN_LOCKFILE; child: not used'),
+    cwd: mapped('method_context working_directory=; contract: also --initgen-cwd, where the daemon runs'),
+    env: mapped('method_environment envvar (svc.startd starts methods with a clean environment); each name as --initgen-env'),
+    umask: mapped('--initgen-umask in every method (method_context has no umask)'),
+    pidfile: mapped('child: not needed (svc.startd tracks the process contract); contract: --initgen-pidfile'),
+    logfile: mapped('child: start method appends to it (>>LOGFILE 2>&1); contract: --initgen-logfile'),
+    lockfile: mapped('contract: --initgen-lockfile; child: not used'),
     dependencies: mapped('dependency: milestone/network, system/filesystem/local, network/nfs/client, system/system-log, network/ntp (optional_all), svc:/PREFIX/NAME'),
     runlevels: unsupported('SMF has milestones, not runlevels; the service depends on filesystem/local'),
     respawn: mapped('svc.startd restarts always; startd/critical_failure_count (2-10) and critical_failure_period'),
     readiness: unsupported('contract: `start` waits as the program\'s own readiness option says; child: online once `run` starts'),
-    startTimeout: mapped('start timeout_seconds (contract: plus 10 s, and INITGEN_START_TIMEOUT)'),
+    startTimeout: mapped('start timeout_seconds (contract: plus 10 s, and --initgen-start-timeout)'),
     settleTime: mapped('contract: --initgen-settle-time; child: `run` in the foreground, an early exit is a restart'),
-    stopTimeout: mapped('stop timeout_seconds (child: :kill then SIGKILL; contract: plus 10 s, and INITGEN_STOP_TIMEOUT)'),
+    stopTimeout: mapped('stop timeout_seconds (child: :kill then SIGKILL; contract: plus 10 s, and --initgen-stop-timeout)'),
     nice: unsupported('method_context has no priority (use a project(5) or priocntl)'),
     nofile: unsupported('method_context has no resource limits (use project(5) process.max-file-descriptor)'),
     launchd: ignored('launchd only'),
@@ -105,22 +106,18 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   // Program arguments only where the library takes them (start, run): stop and
   // reload refuse them with exit 2, which svc.startd answers with maintenance.
   const tail = c.args.length > 0 ? ['--', ...c.args] : [];
+  // settings as words after the action (the library reads no INITGEN_* variable); user,
+  // group and cwd are method_credential's and method_context's. contract: working_directory
+  // is only where `start` runs; the daemon it spawns changes to the cwd setting (default /),
+  // so the setting carries it too
+  const keys: SettingKey[] = contract
+    ? ['name', 'pidfile', 'logfile', 'lockfile', 'cwd', 'umask', 'stop-timeout', 'start-timeout', 'settle-time', 'env']
+    : ['name', 'umask', 'env'];
+  const words = settingWords(c, keys);
   const cmd = (action: string, redirect = '', args = tail): string =>
-    xmlAttr([c.node, c.script, action, ...args].map(shQuote).join(' ').concat(redirect).replace(/%/g, '%%'));
+    xmlAttr([c.node, c.script, action, ...words, ...args].map(shQuote).join(' ').concat(redirect).replace(/%/g, '%%'));
 
-  const env: Record<string, string> = { ...c.env, INITGEN_UMASK: c.umask };
-  if (contract) {
-    Object.assign(env, {
-      INITGEN_PIDFILE: c.pidfile,
-      INITGEN_LOGFILE: c.logfile,
-      INITGEN_START_TIMEOUT: String(c.startTimeout),
-      INITGEN_STOP_TIMEOUT: String(c.stopTimeout),
-      ...(c.lockfile !== undefined && { INITGEN_LOCKFILE: c.lockfile }),
-    });
-  }
-  // contract: working_directory is only where `start` runs; the daemon it spawns
-  // changes to the cwd setting (default /), so the setting carries it too
-  if (contract) env.INITGEN_CWD = c.cwd;
+  const env: Record<string, string> = { ...c.env };
   const user = c.user ?? (c.group !== undefined ? 'root' : undefined);
   return {
     comment: xmlComment(c.name),
@@ -131,7 +128,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     credential:
       user !== undefined &&
       [`user="${xmlAttr(user)}"`, ...(c.group !== undefined ? [`group="${xmlAttr(c.group)}"`] : [])].join(' '),
-    hasEnv: true,
+    hasEnv: Object.keys(env).length > 0,
     env: Object.keys(env)
       .sort()
       .map((k) => ({ name: xmlAttr(k), value: xmlAttr(env[k] ?? '') })),

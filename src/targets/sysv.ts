@@ -4,20 +4,11 @@ import { ACTIONS, ACTION_CODES, STATUS_CODES, usageLine } from '../lsb.js';
 import { commentLine, commentLines, lsbFacility, lsbHeader } from '../render/lsb.js';
 import { shQuote } from '../render/sh.js';
 import { idfileOf } from '../service/pidfile.js';
+import { settingWords } from './settings.js';
 import type { Target } from './types.js';
 
-/** The library reads these (brief: "library environment overrides"); the script sets them. */
-const OVERRIDES = [
-  'INITGEN_PIDFILE',
-  'INITGEN_LOGFILE',
-  'INITGEN_LOCKFILE',
-  'INITGEN_USER',
-  'INITGEN_GROUP',
-  'INITGEN_CWD',
-  'INITGEN_UMASK',
-  'INITGEN_STOP_TIMEOUT',
-  'INITGEN_START_TIMEOUT',
-] as const;
+/** service(8)'s PATH: node starts with this and the config's env, nothing of the caller's. */
+export const CLEAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Actions that may start the daemon, so the nice value and open-file limit must be applied first. */
 const SPAWNING = new Set(['start', 'restart', 'try-restart', 'force-reload', 'run']);
@@ -30,20 +21,20 @@ export const target: Target = {
   name: 'sysv',
   title: 'SysV init script with an LSB header (POSIX sh)',
   fields: {
-    name: { support: 'mapped', how: 'file name etc/init.d/NAME, LSB Provides' },
+    name: { support: 'mapped', how: 'file name etc/init.d/NAME, LSB Provides, --initgen-name (the program takes this name)' },
     description: { support: 'mapped', how: 'LSB Short-Description and chkconfig "# description:" (one line)' },
     longDescription: { support: 'mapped', how: 'LSB Description, continued on "#  " lines' },
     script: { support: 'mapped', how: 'NODE SCRIPT ACTION' },
     args: { support: 'mapped', how: 'after "--", each argument single-quoted for sh' },
     node: { support: 'mapped', how: 'the interpreter every action but status runs; missing → exit 5' },
-    user: { support: 'mapped', how: 'INITGEN_USER: the library drops privileges' },
-    group: { support: 'mapped', how: 'INITGEN_GROUP: the library drops privileges' },
-    cwd: { support: 'mapped', how: 'INITGEN_CWD: the daemon changes to it' },
-    env: { support: 'mapped', how: 'passed through env(1) to node, so no name can clash with the script' },
-    umask: { support: 'mapped', how: 'INITGEN_UMASK' },
-    pidfile: { support: 'mapped', how: 'INITGEN_PIDFILE, "# pidfile:" hint; the sh status reads it and PIDFILE.id (pid and start time)' },
-    logfile: { support: 'mapped', how: 'INITGEN_LOGFILE' },
-    lockfile: { support: 'mapped', how: 'INITGEN_LOCKFILE; status 2 when only the lock file is left' },
+    user: { support: 'mapped', how: '--initgen-user: the library drops privileges' },
+    group: { support: 'mapped', how: '--initgen-group: the library drops privileges' },
+    cwd: { support: 'mapped', how: '--initgen-cwd: the daemon changes to it' },
+    env: { support: 'mapped', how: 'the only environment node gets (env -i, with a fixed PATH), through env(1) so no name can clash with the script; each name as --initgen-env, kept across the switch to user' },
+    umask: { support: 'mapped', how: '--initgen-umask' },
+    pidfile: { support: 'mapped', how: '--initgen-pidfile, "# pidfile:" hint; the sh status reads it and PIDFILE.id (pid and start time)' },
+    logfile: { support: 'mapped', how: '--initgen-logfile' },
+    lockfile: { support: 'mapped', how: '--initgen-lockfile; status 2 when only the lock file is left' },
     dependencies: {
       support: 'mapped',
       how: 'Required-Start/Stop: network→$network, remote-fs→$remote_fs, local-fs→$local_fs, syslog→$syslog, time→$time, others as script names; $remote_fs always (node, the script and /var/log may be on it)',
@@ -51,8 +42,8 @@ export const target: Target = {
     runlevels: { support: 'mapped', how: 'Default-Start/Default-Stop and the "# chkconfig:" levels' },
     respawn: { support: 'unsupported', how: 'SysV init does not restart a daemon that dies' },
     readiness: { support: 'ignored', how: 'the library\'s start waits for ready() when the program calls it' },
-    startTimeout: { support: 'mapped', how: 'INITGEN_START_TIMEOUT' },
-    stopTimeout: { support: 'mapped', how: 'INITGEN_STOP_TIMEOUT' },
+    startTimeout: { support: 'mapped', how: '--initgen-start-timeout' },
+    stopTimeout: { support: 'mapped', how: '--initgen-stop-timeout' },
     settleTime: { support: 'mapped', how: '--initgen-settle-time' },
     nice: { support: 'mapped', how: '"renice -n N -p $$" before starting (relative to the caller, 0 under init)' },
     nofile: { support: 'mapped', how: '"prlimit --nofile=N --pid $$" (util-linux) before starting: POSIX ulimit sets only -f' },
@@ -82,22 +73,8 @@ export const target: Target = {
     const pidfileHint = commentLine(config.pidfile) === config.pidfile ? config.pidfile : '';
     if (!pidfileHint) ctx.warn('pidfile', 'has whitespace or control characters: no "# pidfile:" hint line');
 
-    const overrides: Record<(typeof OVERRIDES)[number], string | undefined> = {
-      INITGEN_PIDFILE: config.pidfile,
-      INITGEN_LOGFILE: config.logfile,
-      INITGEN_LOCKFILE: config.lockfile,
-      INITGEN_USER: config.user,
-      INITGEN_GROUP: config.group,
-      INITGEN_CWD: config.cwd,
-      INITGEN_UMASK: config.umask,
-      INITGEN_STOP_TIMEOUT: String(config.stopTimeout),
-      INITGEN_START_TIMEOUT: String(config.startTimeout),
-    };
-    // config env first: a later env(1) assignment wins, so the overrides stay authoritative
-    const envWords = [
-      ...Object.entries(config.env).map(([k, v]) => shQuote(`${k}=${v}`)),
-      ...Object.entries(overrides).flatMap(([k, v]) => (v === undefined ? [] : [shQuote(`${k}=${v}`)])),
-    ];
+    // D2: env -i, then only the fixed PATH and the config's env (a config PATH wins: it comes later)
+    const envWords = [`PATH=${CLEAN_PATH}`, ...Object.entries(config.env).map(([k, v]) => `${k}=${v}`)].map(shQuote);
     const delegated = ACTIONS.filter((a) => a !== 'status' && a !== 'logs');
 
     const content = ctx.template('init', {
@@ -112,7 +89,7 @@ export const target: Target = {
       pidfileQ: shQuote(config.pidfile),
       idfileQ: shQuote(idfileOf(config.pidfile)),
       lockfileQ: shQuote(config.lockfile ?? ''),
-      overrideNames: OVERRIDES.join(' '),
+      settingWords: settingWords(config).map(shQuote),
       usage: usageLine('$0'),
       action: ACTION_CODES,
       status: STATUS_CODES,

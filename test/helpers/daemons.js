@@ -15,7 +15,7 @@ function readNulList(path) {
 
 /** Live (non-zombie) processes titled `name` whose environment names this sandbox's pid file. */
 export function daemonsOf(box, name = 'fixture') {
-  const marker = `INITGEN_PIDFILE=${box.pidfile}`;
+  const marker = `FIXTURE_PIDFILE=${box.pidfile}`;
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .map(Number)
@@ -38,7 +38,7 @@ export function sandboxes(prefix) {
     pids.forEach(killHard);
     for (const box of boxes) {
       daemonsOf(box).forEach(killHard);
-      killAllWith(`INITGEN_PIDFILE=${box.pidfile}`);
+      killAllWith(`FIXTURE_PIDFILE=${box.pidfile}`);
       box.remove();
     }
   });

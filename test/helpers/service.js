@@ -21,8 +21,8 @@ export function makeSandbox(prefix = 'initgen-test-') {
     env(extra = {}) {
       return {
         PATH: process.env.PATH,
-        INITGEN_PIDFILE: this.pidfile,
-        INITGEN_LOGFILE: this.logfile,
+        FIXTURE_PIDFILE: this.pidfile,
+        FIXTURE_LOGFILE: this.logfile,
         ...extra,
       };
     },

@@ -32,7 +32,7 @@ test('a pid directory whose ACL grants another user write: root start refuses (4
   asNobody('touch planted && rm planted', run);
   const start = await box.act(['start']);
   assert.equal(start.code, 4, start.stdout);
-  assert.equal(start.stderr, `refusing to write pid file ${box.pidfile}: directory ${run} is writable by other users (group or other write bit, or an ACL granting write)\n`);
+  assert.equal(start.stderr, `ident-app: refusing to write pid file ${box.pidfile}: directory ${run} is writable by other users (group or other write bit, or an ACL granting write)\n`);
   assert.deepEqual(box.processes(), []);
 });
 
@@ -45,7 +45,7 @@ test('an ancestor another user owns (it could swap the pid directory): root star
   const start = await box.act(['start'], { more: { IDENT_PIDFILE: pidfile } });
   assert.equal(start.code, 4, start.stdout);
   // the lock file beside the pid file is checked first, by the same rule
-  assert.match(start.stderr, new RegExp(`^refusing to (write pid file|use lock file) ${pidfile}(\\.lock)?: directory ${parent} is (owned by uid ${NOBODY}|writable by other users)\n$`));
+  assert.match(start.stderr, new RegExp(`^ident-app: refusing to (write pid file|use lock file) ${pidfile}(\\.lock)?: directory ${parent} is (owned by uid ${NOBODY}|writable by other users)\n$`));
   assert.ok(!existsSync(pidfile));
 });
 

@@ -30,9 +30,8 @@ export function securitySandboxes(prefix) {
     writeFileSync(box.victim, SECRET, { mode: 0o600 });
     box.secEnv = (extra = {}) => {
       const env = { PATH: process.env.PATH, SEC_PIDFILE: box.pidfile, SEC_LOGFILE: box.logfile, SEC_VICTIM: box.victim, ...extra };
-      // The cleanup's marker (helpers/daemons.js); the fixture takes its options from SEC_*,
-      // and where the library still reads INITGEN_* the values agree.
-      return { ...env, INITGEN_PIDFILE: env.SEC_PIDFILE, INITGEN_LOGFILE: env.SEC_LOGFILE };
+      // The cleanup's marker (helpers/daemons.js); the fixture takes its options from SEC_*.
+      return { ...env, FIXTURE_PIDFILE: env.SEC_PIDFILE, FIXTURE_LOGFILE: env.SEC_LOGFILE };
     };
     return box;
   };

@@ -27,7 +27,7 @@ async function startRefused(box, lockfile, extra = {}) {
   const env = box.secEnv({ SEC_LOCKFILE: lockfile, ...extra });
   const start = await runFixture(['start'], { env });
   assert.equal(start.code, 4, `root start: ${start.stdout}${start.stderr}`);
-  assert.match(start.stderr, /^refusing to create lock file .*\n$/);
+  assert.match(start.stderr, /^fixture: refusing to create lock file .*\n$/);
   assert.deepEqual(daemonsOf(box), [], 'a refused start leaves no daemon');
   assert.equal(existsSync(box.pidfile), false);
   return start;

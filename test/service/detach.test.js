@@ -12,9 +12,9 @@ import { FIXTURE, isAlive, isRoot, runAction, waitFor } from '../helpers/service
 const sandbox = sandboxes('initgen-detach-');
 
 /** `start` from a shell whose umask and cwd differ from the daemon's defaults, so inheriting them shows. */
-async function start(box, extra = {}) {
+async function start(box, extra = {}, words = []) {
   const env = box.env(extra);
-  const r = spawnSync('sh', ['-c', 'umask 077; cd "$1" && exec "$0" "$2" start', process.execPath, box.dir, FIXTURE], { env, encoding: 'utf8' });
+  const r = spawnSync('sh', ['-c', 'umask 077; cd "$1" && shift && exec "$0" "$@"', process.execPath, box.dir, FIXTURE, 'start', ...words], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const pid = box.readPid();
   assert.ok(pid > 1, 'the pid file names the daemon');
@@ -39,10 +39,10 @@ test('the daemon leads its own session, reads /dev/null, runs in / with umask 02
   await stop(box, env);
 });
 
-test('INITGEN_CWD and INITGEN_UMASK set the daemon\'s cwd and umask', async () => {
+test('--initgen-cwd and --initgen-umask set the daemon\'s cwd and umask', async () => {
   const box = sandbox();
   const cwd = realpathSync(box.dir);
-  const { pid, env } = await start(box, { INITGEN_CWD: cwd, INITGEN_UMASK: '027' });
+  const { pid, env } = await start(box, {}, [`--initgen-cwd=${cwd}`, '--initgen-umask=027']);
   assert.equal(procLink(pid, 'cwd'), cwd);
   assert.equal(procStatus(pid).Umask, '0027');
   await stop(box, env);
@@ -106,7 +106,7 @@ test('SIGHUP the moment the pid file appears does not kill the starting daemon (
     process.kill(pid, 'SIGHUP');
   });
   try {
-    const r = await runAction(['start'], { env: box.env({ INITGEN_USER: 'nobody' }), script: readablePath('test/fixtures/service.js') });
+    const r = await runAction(['start', '--initgen-user=nobody'], { env: box.env(), script: readablePath('test/fixtures/service.js') });
     assert.equal(r.code, 0, r.stderr);
   } finally {
     watcher.close();

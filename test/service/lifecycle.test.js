@@ -102,11 +102,11 @@ test('arguments after -- reach run() of the daemon unchanged', () =>
 
 test('lock file: created by start, removed by stop; status 2 when it outlives the daemon (contract §1)', () =>
   withBox({}, async (box, env) => {
-    const lockEnv = { ...env, INITGEN_LOCKFILE: box.lockfile };
+    const lockEnv = { ...env, FIXTURE_LOCKFILE: box.lockfile };
     assert.equal((await runAction(['start'], { env: lockEnv })).code, 0);
     started.add(box.readPid());
     assert.ok(existsSync(box.lockfile), 'start creates the lock file');
-    assert.equal((await runAction(['stop'], { env: lockEnv })).code, 0);
+    assert.equal((await runAction(['stop', `--initgen-lockfile=${box.lockfile}`], { env })).code, 0, 'as a setting word too');
     assert.ok(!existsSync(box.lockfile), 'stop removes it');
     mkdirSync(join(box.dir, 'lock'), { recursive: true });
     writeFileSync(box.lockfile, '');
@@ -126,17 +126,15 @@ test('usage errors → 2 with the usage line on stderr (contract §1)', () =>
     }
   }));
 
-test('a wrong option → 6 naming the option, one line, no stack trace', () =>
+test('a wrong setting word → 6 naming the word, one line, no stack trace', () =>
   withBox({}, async (box, env) => {
-    for (const [override, option] of [
-      [{ INITGEN_PIDFILE: 'run/app.pid' }, 'pidfile'],
-      [{ INITGEN_UMASK: '999' }, 'umask'],
-      [{ INITGEN_STOP_TIMEOUT: '-1' }, 'stopTimeout'],
-      [{ INITGEN_CWD: 'relative' }, 'cwd'],
-    ]) {
-      const r = await runAction(['status'], { env: { ...env, ...override } });
-      assert.equal(r.code, 6, `${option}: ${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`^fixture: Invalid option \`${option}\`: expected .+, got \`.+\`\\n$`));
+    for (const word of ['--initgen-pidfile=run/app.pid', '--initgen-umask=999', '--initgen-stop-timeout=-1', '--initgen-cwd=relative']) {
+      const r = await runAction(['status', word], { env });
+      assert.equal(r.code, 6, `${word}: ${r.stderr}`);
+      const [key, value] = word.split('=');
+      assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+      assert.ok(r.stderr.startsWith(`fixture: Invalid setting \`${key}\`: expected `), r.stderr);
+      assert.ok(r.stderr.endsWith(`, got \`${value}\`\n`), r.stderr);
     }
   }));
 

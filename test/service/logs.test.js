@@ -91,7 +91,7 @@ test('unprivileged start that may not create the log directory: 4, one line nami
 
 test('a log file that is /dev/null: start and stop work (appending to a device is allowed); `logs` refuses to read it (4)', async () => {
   const box = sandbox();
-  const env = box.env({ INITGEN_LOGFILE: '/dev/null' });
+  const env = box.env({ FIXTURE_LOGFILE: '/dev/null' });
   const start = await runAction(['start'], { env });
   assert.equal(start.code, 0, start.stderr);
   const logs = await runAction(['logs'], { env });

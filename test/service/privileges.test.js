@@ -52,10 +52,10 @@ describe('privileges', { skip: !isRoot && 'needs root: creates a user and group 
   const asUser = (box, args, extra = {}) =>
     runAction(args, { env: box.env(extra), uid: user.uid, gid: user.gid, script: readablePath('test/fixtures/service.js') });
 
-  test('INITGEN_USER/INITGEN_GROUP: real and effective ids and the supplementary groups are the user\'s', async () => {
+  test('--initgen-user/--initgen-group: real and effective ids and the supplementary groups are the user\'s', async () => {
     const box = sandbox();
-    const env = box.env({ INITGEN_USER: USER, INITGEN_GROUP: USER });
-    const start = await runAction(['start'], { env });
+    const env = box.env();
+    const start = await runAction(['start', `--initgen-user=${USER}`, `--initgen-group=${USER}`], { env });
     assert.equal(start.code, 0, start.stderr);
     const pid = box.readPid();
     const status = procStatus(pid);
@@ -113,7 +113,7 @@ describe('privileges', { skip: !isRoot && 'needs root: creates a user and group 
     userLog(box);
     mkdirSync(dirname(box.pidfile), { recursive: true });
     chownSync(dirname(box.pidfile), user.uid, user.gid);
-    const r = await asUser(box, ['start'], { INITGEN_USER: 'root' });
+    const r = await asUser(box, ['start', '--initgen-user=root']);
     assert.equal(r.code, 4, r.stdout + r.stderr);
     assert.deepEqual(daemonsOf(box), []);
   });

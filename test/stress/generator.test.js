@@ -16,6 +16,7 @@ import { configProblems } from '../../dist/config/validate.js';
 import { normalize } from '../../dist/config/normalize.js';
 import { generate } from '../../dist/generate.js';
 import { TARGET_NAMES } from '../../dist/targets/registry.js';
+import { settingWords } from '../../dist/targets/settings.js';
 import { argvRecorder, nihToken, readNul, smfRead, systemdExecArgv, systemdSettings, systemdSpecifiers, systemdWords, upstartScript } from '../helpers/formats.js';
 import { record, scaled } from './lib.js';
 
@@ -49,8 +50,9 @@ function readPlist(text) {
   return JSON.parse(r.stdout);
 }
 
-function expectArgv(config, action) {
-  return [config.script, action, ...(config.args.length ? ['--', ...config.args] : [])];
+/** `words`: the --initgen- setting words a wrapper puts after the action (decision D1) */
+function expectArgv(config, action, words = []) {
+  return [config.script, action, ...words, ...(config.args.length ? ['--', ...config.args] : [])];
 }
 
 function recorded(run, what) {
@@ -67,13 +69,16 @@ async function roundTrip(config) {
   const envOk = (seen, what) => {
     for (const [k, v] of Object.entries(config.env)) assert.equal(seen[k], v, `${what}: env ${k}`);
   };
-  // SysV: the script itself, as init runs it
-  const sysv = (await out('sysv'))[0];
+  // SysV: the script itself, as init runs it. It starts node with env -i and the config's
+  // env only (decision D2), so the recorder's output paths travel in the config's env
+  const sysvConfig = normalize({ ...config, env: { ...config.env, ARGV_OUT: rec.argvOut, ENV_OUT: rec.envOut } }, rec.path);
+  const sysv = (await generate(sysvConfig, 'sysv', () => {}))[0];
   const sysvPath = join(work, 'sysv-script');
   writeFileSync(sysvPath, sysv.content, { mode: 0o755 });
-  let r = recorded(spawnSync('/bin/sh', [sysvPath, 'start'], { env: recEnv, encoding: 'utf8' }), 'sysv run');
-  assert.deepEqual(r.argv, expectArgv(config, 'start'), 'sysv argv');
+  let r = recorded(spawnSync('/bin/sh', [sysvPath, 'start'], { env: { ...recEnv, CALLER_ONLY: 'x' }, encoding: 'utf8' }), 'sysv run');
+  assert.deepEqual(r.argv, expectArgv(config, 'start', settingWords(sysvConfig)), 'sysv argv');
   envOk(r.env, 'sysv');
+  assert.equal(r.env.CALLER_ONLY, undefined, 'sysv: nothing of the caller\'s environment');
   // runit and daemontools: ./run in the service directory
   for (const [target, tool] of [['runit', 'chpst'], ['daemontools', 'envdir']]) {
     if (!HAVE[tool]) continue;
@@ -121,7 +126,7 @@ async function roundTrip(config) {
     envOk(smfEnv, 'smf envvar');
     assert.equal(m.common_name, config.description, 'smf common_name');
     r = recorded(spawnSync('/bin/sh', ['-c', `exec ${m.methods.start.exec.replace(/%%/g, '%')}`], { env: { ...recEnv, ...smfEnv }, encoding: 'utf8' }), 'smf start method');
-    assert.deepEqual(r.argv, expectArgv(config, 'run'), 'smf argv');
+    assert.deepEqual(r.argv, expectArgv(config, 'run', settingWords(normalized, ['name', 'umask', 'env'])), 'smf argv');
   }
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 const phase = process.env.STRESS_PAUSE;
 const dir = process.env.STRESS_PAUSE_DIR;
-const isDaemon = process.env.INITGEN_DAEMON === '1';
+const isDaemon = process.argv.includes('--initgen-daemon');
 
 function pause() {
   fs.writeFileSync(join(dir, `${phase}.reached`), String(process.pid));

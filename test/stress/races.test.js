@@ -37,7 +37,7 @@ test(`${STARTS} simultaneous starts → exactly one daemon, all exit 0 naming it
   assert.equal(figures.concurrentStarts.namingTheDaemon, STARTS);
   assert.equal(box.readPid(), daemons[0]);
   assert.equal((await runAction(['stop'], { env, script })).code, 0);
-  assert.deepEqual(processesWith(`INITGEN_PIDFILE=${box.pidfile}`), [], 'no orphan');
+  assert.deepEqual(processesWith(`FIXTURE_PIDFILE=${box.pidfile}`), [], 'no orphan');
 });
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed with STRESS_SEED. */
@@ -101,7 +101,7 @@ test(`${CALLERS} callers, ${ACTIONS} random actions: at every idle point ≤ 1 d
   sampling = false;
   await sampler;
   assert.equal((await runAction(['stop'], { env, script })).code, 0);
-  const orphans = processesWith(`INITGEN_PIDFILE=${box.pidfile}`);
+  const orphans = processesWith(`FIXTURE_PIDFILE=${box.pidfile}`);
   figures.randomActions = { seed: SEED, callers: CALLERS, actions: issued, counts, checkpoints, maxDaemonsSampled: maxSeen, unexpectedCodes: unexpected.length, statusDisagreements: disagreements.length, orphans: orphans.length };
   assert.deepEqual(unexpected, []);
   assert.deepEqual(disagreements, []);

@@ -21,7 +21,7 @@ const box = makeSandbox('initgen-stress-');
 const env = box.env({ WRITER_LINES: String(LINES), WRITER_SECONDS: String(SECONDS) });
 after(() => {
   daemonsOf(box, 'writer').forEach(killHard);
-  killAllWith(`INITGEN_PIDFILE=${box.pidfile}`);
+  killAllWith(`FIXTURE_PIDFILE=${box.pidfile}`);
   box.remove();
 });
 

@@ -119,7 +119,8 @@ function sandbox(t, extra = {}) {
   const records = () => readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   /** what the library itself says for status, to compare messages and codes */
   const libraryStatus = () => {
-    const r = spawnSync(process.execPath, [APP, 'status'], { env: { PATH, INITGEN_PIDFILE: box.pidfile, INITGEN_LOGFILE: box.logfile, ...(config.lockfile && { INITGEN_LOCKFILE: config.lockfile }) }, encoding: 'utf8' });
+    const words = [`--initgen-pidfile=${box.pidfile}`, `--initgen-logfile=${box.logfile}`, ...(config.lockfile ? [`--initgen-lockfile=${config.lockfile}`] : [])];
+    const r = spawnSync(process.execPath, [APP, 'status', ...words], { env: { PATH }, encoding: 'utf8' });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   return { box, config, real, statusOnly, records, libraryStatus };
@@ -307,21 +308,22 @@ test('contract §5: hostile arguments, environment and paths reach the program b
   const r = sh(s.real, ['start']);
   assert.equal(r.code, 0, r.stderr);
   const start = s.records().find((rec) => rec.argv[0] === 'start');
-  assert.deepEqual(start.argv, ['start', '--', ...HOSTILE_ARGS]);
-  for (const [k, v] of Object.entries(HOSTILE_ENV)) assert.equal(start.env[k], v, k);
-  assert.equal(start.env.INITGEN_PIDFILE, s.box.pidfile);
-  assert.equal(start.env.INITGEN_LOGFILE, s.box.logfile);
-  assert.equal(start.env.INITGEN_UMASK, '027');
-  assert.equal(start.env.INITGEN_STOP_TIMEOUT, '7');
-  assert.equal(start.env.INITGEN_START_TIMEOUT, '9');
-  assert.equal(start.env.INITGEN_CWD, '/');
+  // the settings are words after the action, then the program's arguments after "--"
+  const settings = [
+    '--initgen-name=sysv-app', `--initgen-pidfile=${s.box.pidfile}`, `--initgen-logfile=${s.box.logfile}`, '--initgen-cwd=/',
+    '--initgen-umask=027', '--initgen-stop-timeout=7', '--initgen-start-timeout=9', '--initgen-settle-time=0.5',
+    ...Object.keys({ SYSV_APP_RECORD: 1, SYSV_TEST_BOX: 1, ...HOSTILE_ENV }).map((k) => `--initgen-env=${k}`),
+  ];
+  assert.deepEqual(start.argv, ['start', ...settings, '--', ...HOSTILE_ARGS]);
+  // D2: node's environment is the config's and the fixed PATH, nothing else
+  assert.deepEqual(start.env, { PATH, SYSV_APP_RECORD: join(s.box.dir, 'record'), SYSV_TEST_BOX: s.box.dir, ...HOSTILE_ENV });
   const daemon = Number(readFileSync(s.box.pidfile, 'utf8'));
   assert.equal(Number(statFields(daemon)[16]), 3, 'nice value of the daemon');
   assert.match(readFileSync(`/proc/${daemon}/limits`, 'utf8'), /^Max open files +1234 +1234 /m);
   // stop and reload take no program arguments: the script must not pass them
   assert.equal(sh(s.real, ['reload']).code, 0);
   assert.equal(sh(s.real, ['stop']).code, 0);
-  assert.deepEqual(s.records().find((rec) => rec.argv[0] === 'stop').argv, ['stop']);
+  assert.deepEqual(s.records().find((rec) => rec.argv[0] === 'stop').argv, ['stop', ...settings]);
 });
 
 test('contract §3: logs passes its options through', { skip: LIBRARY_MISSING }, (t) => {
