@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { fs } from './builtins.js';
 import type { Interrupt } from './interrupt.js';
 import { openLogForAppend } from './logfile.js';
+import { startLogWriter, type LogWriter } from './log-writer.js';
 import type { FailureOutcome } from './outcome.js';
 import { readProc } from './proc.js';
 import { READY_FD, READY_LINE_MAX, UNPRINTABLE, decode } from './readiness.js';
@@ -22,7 +23,7 @@ export interface Spawned {
 export type SpawnResult =
   | { kind: 'ready'; pid: number }
   | { kind: 'taken'; daemon?: Spawned }
-  | { kind: 'failed'; outcome: FailureOutcome; reason: string; daemon?: Spawned };
+  | { kind: 'failed'; outcome: FailureOutcome; reason: string; daemon?: Spawned; logWriter?: LogWriter };
 
 export interface SpawnRequest {
   script: string;
@@ -36,6 +37,8 @@ export interface SpawnRequest {
   words: string[];
   /** its environment: the caller's, or the switched user's (privileges.ts) */
   env: NodeJS.ProcessEnv;
+  /** logRotation "writer": a log writer process between the daemon and the file (log-writer.ts) */
+  writer?: { name: string; maxSize: number; keep: number };
 }
 
 /**
@@ -121,14 +124,18 @@ export async function spawnDaemon(request: SpawnRequest): Promise<SpawnResult> {
   const logFd = openLogForAppend(request.logfile);
   const argv = [...process.execArgv, request.script, 'run', DAEMON_WORD, ...request.words, ...(request.args.length ? ['--', ...request.args] : [])];
   let child: ChildProcess;
+  let writer: LogWriter | undefined;
   try {
+    if (request.writer) writer = startLogWriter({ ...request.writer, logfile: request.logfile, logFd });
+    const out = writer?.input ?? logFd;
     child = spawn(process.execPath, argv, {
       detached: true, // setsid(): its own session, no controlling terminal
-      stdio: ['ignore', logFd, logFd, 'pipe'],
+      stdio: ['ignore', out, out, 'pipe'],
       cwd: '/',
       env: request.env,
     });
   } finally {
+    writer?.input.destroy(); // the daemon (and its children) now hold the only write ends
     fs.closeSync(logFd);
   }
   // uv_spawn returns once the child has exec'd (or failed to): its start time is readable now.
@@ -138,7 +145,7 @@ export async function spawnDaemon(request: SpawnRequest): Promise<SpawnResult> {
   const death = exited(child);
   const interrupted = interrupt.received.then((signal): Event => ({ kind: 'interrupt', signal }));
   const clock = timers();
-  const fail = (reason: string, outcome: FailureOutcome = 'genericError'): SpawnResult => ({ kind: 'failed', outcome, reason, ...(daemon && { daemon }) });
+  const fail = (reason: string, outcome: FailureOutcome = 'genericError'): SpawnResult => ({ kind: 'failed', outcome, reason, ...(daemon && { daemon }), ...(writer && { logWriter: writer }) });
 
   try {
     const deadline = Date.now() + request.startTimeoutMs;

@@ -41,6 +41,15 @@ export interface ServiceOptions {
   command?: string;
   /** node-init: init.hardKiller(ms) or init.softKiller(ms) */
   killer?: Killer;
+  /**
+   * "copytruncate" (default): the log file is the daemon's fd 1 and 2; "writer": a log
+   * writer process between them that rotates without losing a line (docs/design.md, "Logs").
+   */
+  logRotation?: 'copytruncate' | 'writer';
+  /** with "writer": rotate when the log would grow past this many bytes (0: only when renamed) */
+  logMaxSize?: number;
+  /** with "writer": rotated files kept, FILE.1 ... FILE.N (default 5) */
+  logKeep?: number;
 }
 
 export interface ResolvedOptions {
@@ -62,6 +71,9 @@ export interface ResolvedOptions {
   settleTimeMs: number;
   /** environment variable names kept across the switch to `user` */
   keepEnv: string[];
+  logRotation: 'copytruncate' | 'writer';
+  logMaxSize: number;
+  logKeep: number;
 }
 
 const KNOWN = new Set([
@@ -69,6 +81,7 @@ const KNOWN = new Set([
   'cwd', 'umask', 'stopTimeout', 'startTimeout', 'readiness',
   'settleTime',
   'env', 'command', 'killer',
+  'logRotation', 'logMaxSize', 'logKeep',
 ]);
 
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
@@ -240,6 +253,10 @@ export function resolveOptions(options: ServiceOptions, settings: Settings = noS
   }
   const startTimeoutMs = c.take(() => seconds(c, 'startTimeout', merged.startTimeout, 30));
   const settleTimeMs = c.take(() => settleTime(c, merged.settleTime));
+  const logRotation = merged.logRotation ?? 'copytruncate';
+  if (logRotation !== 'copytruncate' && logRotation !== 'writer') c.note(c.invalid('logRotation', '"copytruncate" or "writer"', logRotation).message);
+  const logMaxSize = c.take(() => count(c, 'logMaxSize', merged.logMaxSize, 0));
+  const logKeep = c.take(() => count(c, 'logKeep', merged.logKeep, 5));
   if (c.problems.length > 0) {
     throw new ServiceFailure('notConfigured', c.problems.map((p) => `${name}: ${p}`).join('\n'));
   }
@@ -260,5 +277,16 @@ export function resolveOptions(options: ServiceOptions, settings: Settings = noS
     readiness: readiness as ResolvedOptions['readiness'],
     keepEnv,
     settleTimeMs: settleTimeMs!,
+    logRotation: logRotation as ResolvedOptions['logRotation'],
+    logMaxSize: logMaxSize!,
+    logKeep: logKeep!,
   };
+}
+
+/** logMaxSize, logKeep (docs/api.md): a whole number, 0 or more; from a setting word as text */
+function count(c: Checker, option: string, given: unknown, fallback: number): number {
+  if (given === undefined) return fallback;
+  const value = typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw c.invalid(option, 'a whole number, 0 or more', given);
+  return value;
 }

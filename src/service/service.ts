@@ -11,6 +11,8 @@ import { daemonWords, noSettings, type Settings } from './settings.js';
 import { assertSafeForRoot, assertTrustedForRoot, ensureDirectory, inspectPidfile, removePidfile, trustedForRoot, type PidfileState } from './pidfile.js';
 
 const FAILURE_LOG_LINES = 20;
+/** At most this long a failed start waits for the log writer to write the daemon's last lines (a child may hold its input). */
+const WRITER_DRAIN_MS = 2000;
 
 export interface Service {
   readonly options: ResolvedOptions;
@@ -111,6 +113,7 @@ export function createService(options: ServiceOptions, script: string = process.
         interrupt,
         words: daemonWords(o, settings),
         env,
+        ...(o.logRotation === 'writer' && { writer: { name: o.name, maxSize: o.logMaxSize, keep: o.logKeep } }),
       });
       if (spawned.kind === 'ready') {
         const now = inspect();
@@ -147,6 +150,8 @@ export function createService(options: ServiceOptions, script: string = process.
           reason += ended === 'survived' ? `; its daemon (pid ${pid}) is still alive after SIGKILL` : `; not allowed to stop its daemon (pid ${pid})`;
         }
       }
+      // Through a log writer, the daemon's last lines reach the file once the writer has read them.
+      if (spawned.logWriter) await spawned.logWriter.drained(WRITER_DRAIN_MS);
       const tail = lastLines(o.logfile, FAILURE_LOG_LINES, logOffset, o.user).lines;
       const detail = tail.length ? `\nlast lines of ${o.logfile}:\n${tail.join('\n')}` : '';
       return { outcome: spawned.outcome, error: `${o.name} failed to start: ${reason}${detail}` };

@@ -17,6 +17,9 @@ export const SETTINGS = {
   'stop-timeout': 'stopTimeout',
   'start-timeout': 'startTimeout',
   'settle-time': 'settleTime',
+  'log-rotation': 'logRotation',
+  'log-max-size': 'logMaxSize',
+  'log-keep': 'logKeep',
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 
