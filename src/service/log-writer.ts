@@ -94,8 +94,12 @@ function rotate() {
   try {
     if (keep === 0) fs.unlinkSync(file);
     else {
-      try { fs.unlinkSync(file + '.' + keep); } catch {}
-      for (let i = keep - 1; i >= 1; i--) { try { fs.renameSync(file + '.' + i, file + '.' + (i + 1)); } catch {} }
+      // shift only the files there are (FILE.1 up to the first gap), not KEEP names
+      const there = (i) => { try { fs.lstatSync(file + '.' + i); return true; } catch { return false; } };
+      let n = 1;
+      while (n < keep && there(n)) n++;
+      if (n === keep) { try { fs.unlinkSync(file + '.' + keep); } catch {} }
+      for (let i = n - 1; i >= 1; i--) fs.renameSync(file + '.' + i, file + '.' + (i + 1));
       fs.renameSync(file, file + '.' + 1);
     }
   } catch (e) {

@@ -52,6 +52,12 @@ section('rotation', '5. Logs under copytruncate rotation', (f) => {
   line(`${f.lines} lines in ${(f.elapsedMs / 1000).toFixed(1)} s, ${f.rotations} rotations (logrotate -f every ${f.intervalMs} ms + its own run time), ${f.files} files`);
   line(`lost ${f.lost} (${f.lostPercent} %, ${f.lostPerRotation} per rotation), duplicated ${f.duplicated}, torn ${f.tornLines}`);
 });
+for (const design of ['writer+logrotate', 'writer+size']) {
+  section(`rotation ${design}`, `5. Logs under rotation, ${design}`, (f) => {
+    line(`${f.lines} lines in ${(f.elapsedMs / 1000).toFixed(1)} s, ${f.rotations} rotations, ${f.files} files`);
+    line(`lost ${f.lost}, duplicated ${f.duplicated}, torn ${f.tornLines}; ${f.extraProcesses} extra process, peak RSS ${f.writerPeakRssMiB} MiB, CPU ${f.writerCpuMs} ms (${f.writerCpuUsPerLine} µs per line)`);
+  });
+}
 section('generator', '6. Hostile generator configs', (f) => {
   line(`${f.runs} configs, ${f.charsTried} characters: ${f.rejected} rejected naming the field, ${f.accepted} rendered`);
   line(`rejected by field: ${Object.entries(f.rejectedBy).map(([k, n]) => `${k} ${n}`).join(', ')}`);
