@@ -14,7 +14,7 @@ import { isAlive, isRoot, killHard, procState, runAction, waitFor } from '../hel
 
 const sandbox = sandboxes('initgen-logs-writer-');
 
-/** Live processes whose fd 1 is a file in the sandbox's log directory: its log writers (and, without one, the daemon). */
+/** Live processes whose fd 2 is a file in the sandbox's log directory: its log writers (whose fd 2 is the log they started with) and, without one, the daemon. */
 function logHolders(box) {
   const dir = join(box.dir, 'log') + '/';
   return readdirSync('/proc')
@@ -24,7 +24,7 @@ function logHolders(box) {
       const state = procState(pid);
       if (state === undefined || state === 'Z') return false;
       try {
-        return readlinkSync(`/proc/${pid}/fd/1`).startsWith(dir);
+        return readlinkSync(`/proc/${pid}/fd/2`).startsWith(dir);
       } catch {
         return false;
       }

@@ -30,12 +30,12 @@ after(() => {
   }
 });
 
-/** The log writer processes of a sandbox: fd 1 a file in its log directory, titled "writer log writer". */
+/** The log writer processes of a sandbox: fd 2 (the log it started with, never closed) a file in its log directory, titled "writer log writer". */
 function logWriters(box) {
   const dir = join(box.dir, 'log') + '/';
   return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
     try {
-      return readlinkSync(`/proc/${pid}/fd/1`).startsWith(dir) && readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith('writer log writer');
+      return readlinkSync(`/proc/${pid}/fd/2`).startsWith(dir) && readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith('writer log writer');
     } catch {
       return false;
     }
