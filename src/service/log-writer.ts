@@ -43,6 +43,7 @@ let size = first.size;
 let last = 10; // the last byte written: a note starts on a line of its own
 let dropped = { lines: 0, bytes: 0, why: '' };
 let skipping = false; // dropping the rest of a line
+let refused; // the inode at the path the writer would not open
 function note(text) {
   // a line the error cut short is marked as such, so it is not taken for a whole one
   const b = Buffer.from((last === 10 ? '' : '[…]\n') + name + ': log writer: ' + text + '\n');
@@ -51,6 +52,8 @@ function note(text) {
 function reason(e) {
   if (e && e.code === 'ENOSPC') return 'no space left on device';
   if (e && e.code === 'EDQUOT') return 'disk quota exceeded';
+  if (e && e.code === 'ELOOP') return 'it is a symbolic link';
+  if (e && e.code === 'ENXIO') return 'it is not a regular file';
   return String((e && e.code) || e);
 }
 function allowed(st) {
@@ -87,7 +90,10 @@ function followRename() {
   try { now = fs.lstatSync(file); } catch { now = undefined; }
   const mine = fs.fstatSync(fd);
   if (now && now.ino === mine.ino && now.dev === mine.dev) return;
-  switchTo(open());
+  if (now && now.ino === refused) return; // said once already; a new inode there is looked at again
+  const n = open();
+  refused = n === undefined && now ? now.ino : undefined;
+  switchTo(n);
 }
 // FILE.1 ... FILE.KEEP, like logrotate's names; what is past KEEP is removed
 function rotate() {

@@ -6,11 +6,12 @@
 // once there is room again.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync, mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonsOf, sandboxes } from '../helpers/daemons.js';
 import { isAlive, isRoot, killHard, procState, runAction, waitFor } from '../helpers/service.js';
+import { NOBODY, SECRET, shAsNobody } from '../security/lib.js';
 
 const sandbox = sandboxes('initgen-logs-writer-');
 
@@ -229,4 +230,33 @@ test('a wrong logRotation is "not configured" (6), one line naming it', { timeou
   const r = await runAction(['start'], { env: box.env({ FIXTURE_LOG_ROTATION: 'bogus' }) });
   assert.equal(r.code, 6);
   assert.equal(r.stderr, 'fixture: Invalid option `logRotation`: expected "copytruncate" or "writer", got `bogus`\n');
+});
+
+test("writer (root): the service user renaming the log and planting a symlink to a root-only file is refused at reopen; the writer writes on to the file it has", { skip: !isRoot && 'needs root: the attack is by another user (nobody) on a root log writer', timeout: 120_000 }, async () => {
+  const box = sandbox();
+  try {
+    chmodSync(box.dir, 0o755); // nobody may reach the log directory it owns
+    const dir = join(box.dir, 'log');
+    mkdirSync(dir);
+    chownSync(dir, NOBODY, NOBODY);
+    const victim = join(box.dir, 'victim');
+    writeFileSync(victim, SECRET, { mode: 0o600 });
+    assert.equal((await start(box, {})).code, 0);
+    // the writer reopens within moments of a rename: stopped, it cannot win the race the attacker might lose
+    const [writer] = writersOf(box);
+    process.kill(writer, 'SIGSTOP');
+    try {
+      shAsNobody('mv "$1" "$1.1" && ln -s "$2" "$1"', box.logfile, victim);
+    } finally {
+      process.kill(writer, 'SIGCONT');
+    }
+    const old = `${box.logfile}.1`;
+    await waitFor(() => readFileSync(old, 'utf8').includes('log writer: cannot open'), 'the writer to notice the rename and refuse the link', 30_000);
+    assert.equal((await runAction(['reload'], { env: box.env() })).code, 0);
+    await waitFor(() => readFileSync(old, 'utf8').includes('fixture: reloaded\n'), 'the next line in the file the writer has', 30_000);
+    assert.match(readFileSync(old, 'utf8'), new RegExp(`^fixture: log writer: cannot open ${box.logfile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: it is a symbolic link; still writing to the previous file$`, 'm'));
+    assert.equal(readFileSync(victim, 'utf8'), SECRET, 'the root-only file is untouched');
+  } finally {
+    await cleanup(box);
+  }
 });
