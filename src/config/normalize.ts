@@ -63,6 +63,9 @@ export function normalize(config: InitgenConfig, nodePath: string = process.exec
       systemCallFilter: config.hardening?.systemCallFilter ?? false,
       bindLowPorts: config.hardening?.bindLowPorts ?? false,
     },
+    logRotation: config.logRotation ?? 'copytruncate',
+    ...(config.logMaxSize !== undefined && { logMaxSize: config.logMaxSize }),
+    ...(config.logKeep !== undefined && { logKeep: config.logKeep }),
     given: new Set(Object.keys(config).filter((k) => k !== '$schema') as ConfigField[]),
   };
 }

@@ -115,6 +115,22 @@ export const configSchema = {
         'protectSystem ("strict", "full" or false, default false), protectHome and systemCallFilter (@system-service) are opt-in. ' +
         'bindLowPorts (default false): the user may bind ports below 1024 (CAP_NET_BIND_SERVICE).',
     },
+    // wt-logs (issue 15): how the log is rotated, and its size and count limits
+    logRotation: {
+      type: 'string',
+      enum: ['copytruncate', 'writer'],
+      description: 'Log rotation without a restart: "copytruncate" (default; logrotate copies then truncates, which can lose lines) or "writer" (a log writer process between the daemon and the file, which loses none).',
+    },
+    logMaxSize: {
+      type: 'integer',
+      minimum: 0,
+      description: 'Rotate the log when it would pass this many bytes (multilog s, svlogd s, logrotate maxsize, the log writer). 0: no size limit. Default: each tool\'s own.',
+    },
+    logKeep: {
+      type: 'integer',
+      minimum: 0,
+      description: 'Rotated log files kept (multilog n, svlogd n, logrotate rotate, the log writer). Default: each tool\'s own (logrotate snippet 8, library writer 5).',
+    },
   },
 } as const;
 

@@ -31,6 +31,9 @@ export interface InitgenConfig {
   launchd?: { label?: string; kind?: 'daemon' | 'agent' };
   smf?: { model?: 'child' | 'contract'; fmriPrefix?: string };
   hardening?: Partial<Hardening>;
+  logRotation?: 'copytruncate' | 'writer';
+  logMaxSize?: number;
+  logKeep?: number;
 }
 
 /** Sandboxing of the generated service (systemd maps it; other targets warn). */
@@ -72,6 +75,10 @@ export interface NormalizedConfig {
   launchd: { label: string; kind: 'daemon' | 'agent' };
   smf: { model: 'child' | 'contract'; fmriPrefix: string };
   hardening: Hardening;
+  logRotation: 'copytruncate' | 'writer';
+  /** undefined: each tool's own default */
+  logMaxSize?: number;
+  logKeep?: number;
   /** fields the user actually set (targets warn only about those they cannot express) */
   given: ReadonlySet<ConfigField>;
 }

@@ -6,6 +6,7 @@ import type { ConfigField } from '../config/schema.js';
 import type { NormalizedConfig } from '../config/types.js';
 import type { FieldMapping, RenderContext, RenderedFile } from '../targets/types.js';
 import { shQuote, shQuoteAll } from './sh.js';
+import { multilogLimits, svlogdConfig } from './log-limits.js';
 
 /** What ./run needs before NODE: each value already checked, paths already quoted. */
 export interface Wrapping {
@@ -86,7 +87,7 @@ export function programWords(config: NormalizedConfig): string[] {
 /** Field table shared by both flavours; `own` supplies the lines that name each flavour's tools. */
 export function superviseFields(
   f: Flavour,
-  own: Pick<Record<ConfigField, FieldMapping>, 'user' | 'group' | 'nice' | 'env' | 'logfile'>,
+  own: Pick<Record<ConfigField, FieldMapping>, 'user' | 'group' | 'nice' | 'env' | 'logfile' | 'logMaxSize' | 'logKeep'>,
 ): Record<ConfigField, FieldMapping> {
   return {
     name: { support: 'mapped', how: `service directory /${f.root}/NAME` },
@@ -113,6 +114,7 @@ export function superviseFields(
     launchd: { support: 'ignored', how: 'launchd only' },
     smf: { support: 'ignored', how: 'SMF only' },
     hardening: { support: 'unsupported', how: 'a service directory has no sandboxing' },
+    logRotation: { support: 'ignored', how: 'the logger in log/run is already a log writer: it rotates by itself and loses nothing' },
     ...own,
   };
 }
@@ -173,7 +175,7 @@ export function renderServiceDir(f: Flavour, config: NormalizedConfig, ctx: Rend
     installPath: `${dir}/log/run`,
     outPath: `${name}/log/run`,
     mode: 0o755,
-    content: ctx.template('log-run', { ...header, ...loggerView(f, config), quotedOnPurpose: quotedOnPurpose(logDir(config)) }),
+    content: ctx.template('log-run', { ...header, ...loggerView(f, config, ctx), quotedOnPurpose: quotedOnPurpose(logDir(config)) }),
   });
   files.push({
     installPath: `${dir}/run`,
@@ -201,17 +203,24 @@ export function renderServiceDir(f: Flavour, config: NormalizedConfig, ctx: Rend
  * The directory is created when missing and never changed when it exists; the one
  * above it must be root's alone, or log/run refuses to start.
  */
-function loggerView(f: Flavour, config: NormalizedConfig): object {
+function loggerView(f: Flavour, config: NormalizedConfig, ctx: RenderContext): object {
   const dir = logDir(config);
   const user = config.user;
   // daemontools' setuidgid always takes the user's primary group
   const group = f.target === 'runit' ? config.group : undefined;
   const owner = user === undefined ? undefined : `${user}:${group ?? ''}`;
+  const drop = owner === undefined ? [] : f.dropTo(group === undefined ? user! : `${user}:${group}`);
+  // the size and count limits (issue 15): multilog takes them as actions before the
+  // directory; svlogd reads them from DIR/config, written by the logger's user (tee)
+  const limits = f.target === 'daemontools' ? multilogLimits(config, ctx) : [];
+  const svlogdLines = f.target === 'runit' ? svlogdConfig(config, ctx).split('\n').filter(Boolean).join(' ') : '';
   return {
     logdir: shQuote(dir),
     parent: shQuote(posix.dirname(dir)),
     owner: owner === undefined ? false : shQuote(owner),
     ownerName: shQuote(user ?? 'root'),
-    command: [...(owner === undefined ? [] : f.dropTo(group === undefined ? user! : `${user}:${group}`)), f.logger('"$dir"')].join(' '),
+    command: [...drop, f.logger([...limits, '"$dir"'].join(' '))].join(' '),
+    svlogdConfig: svlogdLines,
+    configAs: drop.length > 0 ? `${drop.join(' ')} ` : '',
   };
 }

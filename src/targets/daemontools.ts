@@ -46,6 +46,8 @@ export const target: Target = {
       support: 'mapped',
       how: 'log/run: setuidgid USER multilog t into directory dirname(logfile)/NAME, created owned by USER when missing; refused unless the directory above is root\'s alone',
     },
+    logMaxSize: { support: 'mapped', how: 'multilog sSIZE (4096 to 16777215; clamped with a warning)' },
+    logKeep: { support: 'mapped', how: 'multilog nNUM (at least 2; raised with a warning)' },
   }),
   render: (config, ctx) => renderServiceDir(flavour, config, ctx),
 };

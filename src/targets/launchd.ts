@@ -116,6 +116,9 @@ export const target: Target = {
     launchd: { support: 'mapped', how: 'Label; kind: /Library/LaunchDaemons or /Library/LaunchAgents' },
     smf: { support: 'ignored', how: 'SMF only' },
     hardening: { support: 'unsupported', how: 'launchd.plist has no sandboxing keys for a daemon' },
+    logRotation: { support: 'unsupported', how: 'launchd opens StandardOutPath itself: rotate it with newsyslog.conf(5)' },
+    logMaxSize: { support: 'unsupported', how: 'set the size in newsyslog.conf(5)' },
+    logKeep: { support: 'unsupported', how: 'set the count in newsyslog.conf(5)' },
   },
   render(config, ctx): RenderedFile[] {
     checkXmlText(config);

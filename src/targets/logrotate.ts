@@ -6,7 +6,7 @@ const notRun = ignored('rotation does not start the program');
 
 export const target: Target = {
   name: 'logrotate',
-  title: 'logrotate snippet that rotates the log file (copytruncate)',
+  title: 'logrotate snippet that rotates the log file (copytruncate, or by rename for the log writer)',
   fields: {
     name: { support: 'mapped', how: 'file name /etc/logrotate.d/NAME' },
     description: ignored('not used by logrotate'),
@@ -34,6 +34,9 @@ export const target: Target = {
     launchd: ignored('launchd only'),
     smf: ignored('SMF only'),
     hardening: notRun,
+    logRotation: { support: 'mapped', how: '"copytruncate": copytruncate; "writer": rotation by rename (no copytruncate), which the log writer follows' },
+    logMaxSize: { support: 'mapped', how: 'maxsize SIZE: rotated before the week is out when larger (0: none)' },
+    logKeep: { support: 'mapped', how: 'rotate NUM (default 8)' },
   },
   render(config, ctx) {
     const path = logrotatePath(config.logfile);
@@ -50,7 +53,13 @@ export const target: Target = {
         installPath: `etc/logrotate.d/${config.name}`,
         outPath: `${config.name}.logrotate`,
         mode: 0o644,
-        content: ctx.template('logrotate.mustache', { name: config.name, path }),
+        content: ctx.template('logrotate.mustache', {
+          name: config.name,
+          path,
+          copytruncate: config.logRotation === 'copytruncate',
+          keep: config.logKeep ?? 8,
+          maxsize: config.logMaxSize ? String(config.logMaxSize) : '',
+        }),
       },
     ];
   },

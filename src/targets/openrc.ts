@@ -49,6 +49,9 @@ export const target: Target = {
     launchd: { support: 'ignored', how: 'launchd only' },
     smf: { support: 'ignored', how: 'SMF only' },
     hardening: { support: 'unsupported', how: 'no sandboxing with Debian\'s start-stop-daemon (OpenRC\'s own has capabilities= and no_new_privs=)' },
+    logRotation: { support: 'unsupported', how: 'the log file is the service\'s stdout itself: rotate it with the logrotate target (copytruncate)' },
+    logMaxSize: { support: 'ignored', how: 'the logrotate target maps it (maxsize)' },
+    logKeep: { support: 'ignored', how: 'the logrotate target maps it (rotate)' },
   },
 
   render(config, ctx) {

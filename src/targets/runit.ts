@@ -39,6 +39,8 @@ export const target: Target = {
       support: 'mapped',
       how: 'log/run: chpst -u USER[:GROUP] svlogd -tt into directory dirname(logfile)/NAME, created owned by USER when missing; refused unless the directory above is root\'s alone',
     },
+    logMaxSize: { support: 'mapped', how: 'sSIZE line in the log directory\'s config file, written by log/run as the logger\'s user (0: no rotation)' },
+    logKeep: { support: 'mapped', how: 'nNUM line in the log directory\'s config file (0 becomes 1: svlogd\'s n0 keeps all)' },
   }),
   render: (config, ctx) => renderServiceDir(flavour, config, ctx),
 };

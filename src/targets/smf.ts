@@ -51,6 +51,9 @@ export const target: Target = {
     launchd: ignored('launchd only'),
     smf: mapped('model: child (startd/duration child) or contract; fmriPrefix'),
     hardening: unsupported('no sandbox in a manifest; privileges= on method_credential can be set by hand'),
+    logRotation: { support: 'unsupported', how: 'the start method appends to LOGFILE: rotate it with logadm(1M) -c (copytruncate)' },
+    logMaxSize: { support: 'unsupported', how: 'set the size with logadm(1M) -s' },
+    logKeep: { support: 'unsupported', how: 'set the count with logadm(1M) -C' },
   },
   render(config, ctx) {
     return [

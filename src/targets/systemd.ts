@@ -53,6 +53,9 @@ export const target: Target = {
     launchd: ignored('launchd only'),
     smf: ignored('SMF only'),
     hardening: mapped('sandbox: NoNewPrivileges=, PrivateTmp=, PrivateDevices=, ProtectKernel*=, ProtectControlGroups=, ProtectClock=, Restrict*=, LockPersonality=, CapabilityBoundingSet= (with User=); protectSystem, protectHome, systemCallFilter: ProtectSystem=, ProtectHome=, SystemCallFilter=@system-service; bindLowPorts: AmbientCapabilities=CAP_NET_BIND_SERVICE'),
+    logRotation: { support: 'unsupported', how: 'the log file is the service\'s stdout itself (StandardOutput=append:): rotate it with the logrotate target (copytruncate)' },
+    logMaxSize: { support: 'ignored', how: 'the logrotate target maps it (maxsize)' },
+    logKeep: { support: 'ignored', how: 'the logrotate target maps it (rotate)' },
   },
   render(config, ctx) {
     return [

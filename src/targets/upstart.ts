@@ -42,6 +42,9 @@ export const target: Target = {
     launchd: ignored('launchd only'),
     smf: ignored('SMF only'),
     hardening: unsupported('upstart has no sandboxing'),
+    logRotation: { support: 'unsupported', how: 'the script block opens LOGFILE itself: rotate it with the logrotate target (copytruncate)' },
+    logMaxSize: { support: 'ignored', how: 'the logrotate target maps it (maxsize)' },
+    logKeep: { support: 'ignored', how: 'the logrotate target maps it (rotate)' },
   },
   render(config, ctx) {
     return [

@@ -46,6 +46,9 @@ const VARIANTS = {
     { hardening: { sandbox: false } }, { hardening: { protectSystem: 'strict' } }, { hardening: { protectHome: true } },
     { hardening: { systemCallFilter: true } }, { hardening: { bindLowPorts: true } },
   ],
+  logRotation: [{ logRotation: 'writer' }],
+  logMaxSize: [{ logMaxSize: 10485760 }],
+  logKeep: [{ logKeep: 3 }],
 };
 
 
