@@ -6,11 +6,12 @@ import type { NormalizedConfig } from '../config/types.js';
 
 export type SettingKey =
   | 'name' | 'pidfile' | 'logfile' | 'lockfile' | 'user' | 'group' | 'cwd' | 'umask'
-  | 'stop-timeout' | 'start-timeout' | 'settle-time' | 'env';
+  | 'stop-timeout' | 'start-timeout' | 'settle-time' | 'env'
+  | 'log-rotation' | 'log-max-size' | 'log-keep';
 
 export const ALL_SETTINGS: readonly SettingKey[] = [
   'name', 'pidfile', 'logfile', 'lockfile', 'user', 'group', 'cwd', 'umask',
-  'stop-timeout', 'start-timeout', 'settle-time', 'env',
+  'stop-timeout', 'start-timeout', 'settle-time', 'log-rotation', 'log-max-size', 'log-keep', 'env',
 ];
 
 /** The words for `keys` (in this fixed order), leaving out what the config does not set. */
@@ -27,6 +28,10 @@ export function settingWords(config: NormalizedConfig, keys: readonly SettingKey
     'stop-timeout': String(config.stopTimeout),
     'start-timeout': String(config.startTimeout),
     'settle-time': String(config.settleTime),
+    // the log fields only when set: the library's defaults are the config's
+    'log-rotation': config.given.has('logRotation') ? config.logRotation : undefined,
+    'log-max-size': config.logMaxSize === undefined ? undefined : String(config.logMaxSize),
+    'log-keep': config.logKeep === undefined ? undefined : String(config.logKeep),
   };
   return ALL_SETTINGS.filter((key) => keys.includes(key)).flatMap((key) =>
     key === 'env'

@@ -50,9 +50,9 @@ export const target: Target = {
     launchd: { support: 'ignored', how: 'launchd only' },
     smf: { support: 'ignored', how: 'SMF only' },
     hardening: { support: 'unsupported', how: 'a SysV script has no sandboxing' },
-    logRotation: { support: 'unsupported', how: 'a library option (logRotation in init.simple()); the SysV script has no setting word for it yet' },
-    logMaxSize: { support: 'unsupported', how: 'a library option with logRotation "writer"; no setting word yet; the logrotate target maps it' },
-    logKeep: { support: 'unsupported', how: 'a library option with logRotation "writer"; no setting word yet; the logrotate target maps it' },
+    logRotation: { support: 'mapped', how: '--initgen-log-rotation ("writer": the library\'s log writer)' },
+    logMaxSize: { support: 'mapped', how: '--initgen-log-max-size (the log writer\'s size limit; the logrotate target maps it too)' },
+    logKeep: { support: 'mapped', how: '--initgen-log-keep (the log writer\'s count; the logrotate target maps it too)' },
   },
 
   render(config, ctx) {

@@ -124,7 +124,7 @@ test('targets that cannot express a log field set by the user say so once per fi
     await generate(normalize({ name: 'app', script: '/srv/app.js', ...extra }, '/usr/bin/node'), target, (m) => messages.push(m));
     return messages.map((m) => /field `(\w+)`/.exec(m)?.[1]).filter((f) => f?.startsWith('log'));
   };
-  for (const target of ['sysv', 'launchd', 'smf']) {
+  for (const target of ['launchd', 'smf']) {
     assert.deepEqual(await fieldsWarned(target, { logRotation: 'writer', logMaxSize: 1000, logKeep: 2 }), ['logRotation', 'logMaxSize', 'logKeep'], target);
   }
   // ignored (the logrotate target maps it) is not warned about

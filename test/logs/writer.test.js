@@ -260,3 +260,32 @@ test("writer (root): the service user renaming the log and planting a symlink to
     await cleanup(box);
   }
 });
+
+test('setting words: --initgen-log-rotation=writer, --initgen-log-max-size and --initgen-log-keep start the writer with those limits (the SysV script passes them)', { timeout: 120_000 }, async () => {
+  const box = sandbox();
+  try {
+    const words = ['--initgen-log-rotation=writer', '--initgen-log-max-size=5000', '--initgen-log-keep=2'];
+    const r = await runAction(['start', ...words], { env: box.env({ FIXTURE_BEHAVIOUR: 'chatty', FIXTURE_LINES: '3000' }) });
+    assert.equal(r.code, 0, r.stderr);
+    await waitFor(() => allLogs(box).some((f) => f.text.includes('fixture: child done\n')), 'the chatty fixture and its child to finish', 60_000);
+    assert.equal(writersOf(box).length, 1, 'a log writer runs');
+    assert.equal((await runAction(['stop', ...words], { env: box.env() })).code, 0);
+    await waitFor(() => writersOf(box).length === 0, 'the writer to drain and exit');
+    const files = allLogs(box);
+    assert.deepEqual(files.map((f) => f.name), ['fixture.log.2', 'fixture.log.1', 'fixture.log']);
+    for (const f of files) assert.ok(statSync(f.path).size <= 5000);
+    const bad = await runAction(['status', '--initgen-log-keep=-1'], { env: box.env() });
+    assert.equal(bad.code, 6);
+    assert.match(bad.stderr, /^fixture: Invalid setting `--initgen-log-keep`: expected a whole number, 0 or more, got `-1`$/m);
+  } finally {
+    await cleanup(box);
+  }
+});
+
+test('the SysV script passes the log fields as setting words, only when the config sets them', async () => {
+  const { render } = await import('../targets/supervise-harness.js');
+  const withFields = (await render('sysv', { name: 'app', script: '/srv/app.js', logRotation: 'writer', logMaxSize: 10485760, logKeep: 5 })).files[0].content;
+  for (const word of ['--initgen-log-rotation=writer', '--initgen-log-max-size=10485760', '--initgen-log-keep=5']) assert.match(withFields, new RegExp(`^\\s+${word} \\\\$`, 'm'));
+  const without = (await render('sysv', { name: 'app', script: '/srv/app.js' })).files[0].content;
+  assert.doesNotMatch(without, /--initgen-log-/);
+});
