@@ -4,8 +4,8 @@
 // only the writer has the file open, so:
 //   - rotation never loses or repeats a line: the writer renames the file itself when
 //     it reaches `logMaxSize`, and follows a rename done by logrotate (no copytruncate)
-//     at once (inotify on the directory), within a second (a timer) or on SIGHUP; lines written before it reopens land, whole,
-//     in the renamed file;
+//     at once (inotify on the directory), within a second (a timer) or on SIGHUP;
+//     lines written before it reopens land, whole, in the renamed file;
 //   - what the daemon's children, an uncaught exception's stack or a daemon being
 //     killed wrote is in the socket, and the writer drains it before it exits (it exits
 //     when the last writer of the socket closes it, not when the daemon dies);
@@ -24,7 +24,7 @@ import type { Writable } from 'node:stream';
 export const REOPEN_CHECK_MS = 1000;
 
 // Plain JavaScript (not compiled): it runs as `node -e`, in CommonJS, with only `require`.
-// argv: NAME LOGFILE MAXBYTES KEEP (MAXBYTES 0: never rotate by size)
+// argv: NAME LOGFILE MAXBYTES KEEP CHECK_MS (MAXBYTES 0: never rotate by size)
 const SOURCE = String.raw`'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
