@@ -31,6 +31,8 @@ export interface InitgenConfig {
   launchd?: { label?: string; kind?: 'daemon' | 'agent' };
   smf?: { model?: 'child' | 'contract'; fmriPrefix?: string };
   hardening?: Partial<Hardening>;
+  /** issue 16: an unmodified program ("plain") or one that calls init.simple() */
+  program?: 'initgen' | 'plain';
 }
 
 /** Sandboxing of the generated service (systemd maps it; other targets warn). */
@@ -72,6 +74,10 @@ export interface NormalizedConfig {
   launchd: { label: string; kind: 'daemon' | 'agent' };
   smf: { model: 'child' | 'contract'; fmriPrefix: string };
   hardening: Hardening;
+  /** issue 16: what the script is */
+  program: 'initgen' | 'plain';
+  /** words between NODE and SCRIPT: `--import=WRAPPER` for a plain program, else none */
+  nodeArgs: string[];
   /** fields the user actually set (targets warn only about those they cannot express) */
   given: ReadonlySet<ConfigField>;
 }
