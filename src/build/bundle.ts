@@ -145,7 +145,16 @@ await build({
     {
       name: 'library-beside',
       setup(bundle) {
-        bundle.onResolve({ filter: /service\/simple\.js$/ }, () => ({ path: './initgen.cjs', external: true }));
+        // required, not imported: an import would make Node scan the CommonJS file for
+        // export names on every run (as the facade below explains)
+        bundle.onResolve({ filter: /service\/simple\.js$/ }, () => ({ path: 'library', namespace: 'library-beside' }));
+        bundle.onLoad({ filter: /.*/, namespace: 'library-beside' }, () => ({
+          contents: [
+            "const { createRequire } = process.getBuiltinModule?.('node:module') ?? (await import('node:module'));",
+            "export const { simple } = createRequire(import.meta.url)('./initgen.cjs');",
+          ].join('\n'),
+          loader: 'js',
+        }));
       },
     },
   ],
