@@ -135,3 +135,33 @@ for (const [target, supervisor, tools] of [
     });
   }
 }
+
+for (const [target, supervisor, tools] of [
+  ['runit', runsv, ['runsv', 'sv', 'chpst']],
+  ['daemontools', svscan, ['svscan', 'supervise', 'svc', 'svok']],
+]) {
+  const missing = tools.find((tool) => !has(tool));
+  const skip = NOT_ROOT || NO_WRAPPER || (missing && `needs ${missing} (${target})`);
+  test(`issue 16: ${target}: a cluster program's workers stop when the supervisor stops it`, { skip }, async () => {
+    const { seen: s } = await superviseOnce(target, supervisor, { name: 'wrapsvc', script: join(FIXTURES, 'cluster.cjs'), program: 'plain' });
+    assert.equal(s.workers.length, 2);
+    try {
+      await waitFor(() => !alive(s.pid) && s.workers.every((w) => !alive(w)), 'the primary and its workers to end', 20_000);
+    } finally {
+      for (const w of s.workers) if (alive(w)) process.kill(w, 'SIGKILL');
+    }
+  });
+}
+
+const runitSkip = NOT_ROOT || NO_WRAPPER || (['runsv', 'sv'].find((tool) => !has(tool)) && 'needs runsv and sv (runit)');
+test('issue 16: runit: a program that ignores SIGTERM is ended by sv force-stop\'s SIGKILL', { skip: runitSkip }, async () => {
+  let pid;
+  await superviseOnce('runit', runsv, { name: 'wrapsvc', script: join(FIXTURES, 'stubborn.cjs'), program: 'plain' }, {
+    async upAlso(svc, s) {
+      pid = s.pid;
+      spawnSync('sv', ['-w', '2', 'force-stop', svc], { env: { PATH } });
+      await waitFor(() => !alive(pid), 'SIGKILL to end the program', 20_000);
+    },
+  });
+  assert.equal(alive(pid), false);
+});
