@@ -84,7 +84,7 @@ test('issue 16: init > initgen.json, then --target systemd --stdout and the gene
   assert.equal(init.status, 0, init.stderr);
   const unit = initgen(['--target', 'systemd', '--config', 'initgen.json', '--stdout'], dir);
   assert.equal(unit.status, 0, unit.stderr);
-  assert.match(unit.stdout, new RegExp(`\\nExecStart=\\S+ --import=file://\\S+/wrap\\.mjs ${dir}/server\\.js run -- --port ${port}\\n`));
+  assert.match(unit.stdout, new RegExp(`\\nExecStart=.* /\\S+/node --import=file://\\S+/wrap\\.mjs ${dir}/server\\.js run -- --port ${port}\\n`));
   assert.match(unit.stdout, new RegExp(`\\nWorkingDirectory=${dir}\\n`));
 
   const config = JSON.parse(readFileSync(join(dir, 'initgen.json'), 'utf8'));
