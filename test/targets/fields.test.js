@@ -46,6 +46,7 @@ const VARIANTS = {
     { hardening: { sandbox: false } }, { hardening: { protectSystem: 'strict' } }, { hardening: { protectHome: true } },
     { hardening: { systemCallFilter: true } }, { hardening: { bindLowPorts: true } },
   ],
+  program: [{ program: 'plain' }],
 };
 
 
