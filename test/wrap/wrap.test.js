@@ -165,3 +165,38 @@ test('issue 16: runit: a program that ignores SIGTERM is ended by sv force-stop\
   });
   assert.equal(alive(pid), false);
 });
+
+// openrc-run in a private mount namespace with a fresh /run (as test/targets/openrc.test.js):
+// the machine's OpenRC state is untouched.
+const OPENRC = `
+mount --make-rprivate / 2>/dev/null
+mount -t tmpfs initgen-test /run || exit 90
+mkdir -p /run/openrc && cd /run/openrc && mkdir -p daemons exclusive failed hotplugged inactive options \
+  scheduled started starting stopping tmp wasinactive && touch softlevel || exit 91
+svc=$1 record=$2
+wait_for() { i=0; until eval "$1"; do i=$((i + 1)); [ $i -lt 400 ] || return 1; sleep 0.05; done; }
+"$svc" --nodeps start >/dev/null 2>&1; echo "start $?"
+wait_for '[ -s "$record" ]'; echo "running $?"
+"$svc" --nodeps status >/dev/null 2>&1; echo "status $?"
+"$svc" --nodeps stop >/dev/null 2>&1; echo "stop $?"
+"$svc" --nodeps status >/dev/null 2>&1; echo "stopped $?"
+`;
+const openrcSkip = NOT_ROOT || NO_WRAPPER || (['openrc-run', 'start-stop-daemon', 'unshare', 'mount'].find((tool) => !has(tool)) && 'needs openrc-run, start-stop-daemon, unshare and mount (openrc)');
+for (const [fixture, extra] of [['argv.mjs', {}], ['stubborn.cjs', { stopTimeout: 1 }]]) {
+  test(`issue 16: openrc: an unmodified ${fixture} starts, reports and stops under openrc-run`, { skip: openrcSkip }, async (t) => {
+    const b = box(t);
+    const { target } = await import('../../dist/targets/openrc.js');
+    const config = { name: 'wrapsvc', script: join(FIXTURES, fixture), program: 'plain', args: ['a b'], pidfile: b.pidfile, logfile: b.logfile, env: { REC: b.rec }, ...extra };
+    const svc = writeScript(target, config, b.dir, 'wrapsvc');
+    t.after(() => {
+      const s = existsSync(b.rec) ? seen(b) : undefined;
+      if (s && alive(s.pid)) process.kill(s.pid, 'SIGKILL');
+    });
+    const run = spawnSync('unshare', ['-m', 'sh', '-c', OPENRC, 'sh', svc, b.rec], { encoding: 'utf8', timeout: 120_000 });
+    const steps = Object.fromEntries(run.stdout.trim().split('\n').map((l) => l.split(' ')));
+    assert.deepEqual(steps, { start: '0', running: '0', status: '0', stop: '0', stopped: '3' }, run.stdout + run.stderr);
+    const s = seen(b);
+    assert.deepEqual(s.argv.slice(1), [join(FIXTURES, fixture), 'a b']);
+    assert.equal(alive(s.pid), false);
+  });
+}
