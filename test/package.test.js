@@ -75,7 +75,7 @@ if (resolved.name !== 'pkgtest' || ACTION_CODES.success !== 0) throw new Error('
 test('npm pack ships only the bundles, the bundled declarations, bin, docs and LICENSE', { skip: npmMissing }, () => {
   const { packed: p } = pack();
   const files = p.files.map((f) => f.path).sort();
-  const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+|docs\/[^/]+\.md|dist\/initgen\.(cjs|mjs)|dist\/bundle\/[^/]+\.cjs|dist\/types\/initgen\.d\.c?ts)$/;
+  const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+|docs\/[^/]+\.md|dist\/initgen\.(cjs|mjs)|dist\/wrap\.mjs|dist\/bundle\/[^/]+\.cjs|dist\/types\/initgen\.d\.c?ts)$/;
   assert.deepEqual(files.filter((f) => !allowed.test(f)), [], 'files outside the exports, bin and docs');
   for (const needed of ['LICENSE', 'bin/initgen.js', 'dist/initgen.cjs', 'dist/initgen.mjs', 'dist/bundle/initgen-cli.cjs', 'dist/types/initgen.d.ts', 'dist/types/initgen.d.cts']) {
     assert.ok(files.includes(needed), `${needed} is not packed`);

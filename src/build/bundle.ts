@@ -134,6 +134,32 @@ await build({
   minifySyntax: true,
 });
 
+// Issue 16: the wrapper of unmodified programs (node --import=initgen/wrap PROGRAM ...),
+// an ES module (--import loads one and awaits it) over the same library file.
+await build({
+  ...common,
+  format: 'esm',
+  entryPoints: [path('src/wrap/preload.ts')],
+  outfile: dist('wrap.mjs'),
+  plugins: [
+    {
+      name: 'library-beside',
+      setup(bundle) {
+        // required, not imported: an import would make Node scan the CommonJS file for
+        // export names on every run (as the facade below explains)
+        bundle.onResolve({ filter: /service\/simple\.js$/ }, () => ({ path: 'library', namespace: 'library-beside' }));
+        bundle.onLoad({ filter: /.*/, namespace: 'library-beside' }, () => ({
+          contents: [
+            "const { createRequire } = process.getBuiltinModule?.('node:module') ?? (await import('node:module'));",
+            "export const { simple } = createRequire(import.meta.url)('./initgen.cjs');",
+          ].join('\n'),
+          loader: 'js',
+        }));
+      },
+    },
+  ],
+});
+
 // ES module programs get a facade: importing the CommonJS file directly would make Node
 // scan it for export names on every run (52 ms instead of 28 for `status`, here).
 const library = createRequire(import.meta.url)(dist('initgen.cjs')) as Record<string, unknown>;

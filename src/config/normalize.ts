@@ -1,6 +1,7 @@
 // Fill in every default, so targets render from one complete shape.
 import type { ConfigField } from './schema.js';
 import type { InitgenConfig, NormalizedConfig } from './types.js';
+import { programDefaults } from '../wrap/locate.js';
 
 export const DEFAULTS = {
   cwd: '/',
@@ -17,6 +18,7 @@ export const DEFAULTS = {
 /** `config` must already be valid against the schema. */
 export function normalize(config: InitgenConfig, nodePath: string = process.execPath): NormalizedConfig {
   const name = config.name;
+  const program = programDefaults(config);
   return {
     name,
     description: config.description ?? name,
@@ -26,7 +28,7 @@ export function normalize(config: InitgenConfig, nodePath: string = process.exec
     node: config.node ?? nodePath,
     ...(config.user !== undefined && { user: config.user }),
     ...(config.group !== undefined && { group: config.group }),
-    cwd: config.cwd ?? DEFAULTS.cwd,
+    cwd: config.cwd ?? program.cwd ?? DEFAULTS.cwd,
     env: config.env ?? {},
     umask: (config.umask ?? DEFAULTS.umask).padStart(4, '0').slice(-3),
     pidfile: config.pidfile ?? `/run/${name}.pid`,
@@ -66,6 +68,8 @@ export function normalize(config: InitgenConfig, nodePath: string = process.exec
     logRotation: config.logRotation ?? 'copytruncate',
     ...(config.logMaxSize !== undefined && { logMaxSize: config.logMaxSize }),
     ...(config.logKeep !== undefined && { logKeep: config.logKeep }),
+    program: program.kind,
+    nodeArgs: program.nodeArgs,
     given: new Set(Object.keys(config).filter((k) => k !== '$schema') as ConfigField[]),
   };
 }

@@ -89,6 +89,12 @@ export const configSchema = {
       },
       description: 'launchd: label (default "initgen.NAME") and daemon or agent (default daemon).',
     },
+    // Issue 16: programs that do not call init.simple() themselves (docs/unmodified.md).
+    program: {
+      type: 'string',
+      enum: ['initgen', 'plain'],
+      description: '"initgen": the script calls init.simple(); "plain": an unmodified program, run inside initgen\'s wrapper (node --import). Default "initgen".',
+    },
     smf: {
       type: 'object',
       additionalProperties: false,

@@ -34,6 +34,8 @@ export interface InitgenConfig {
   logRotation?: 'copytruncate' | 'writer';
   logMaxSize?: number;
   logKeep?: number;
+  /** issue 16: an unmodified program ("plain") or one that calls init.simple() */
+  program?: 'initgen' | 'plain';
 }
 
 /** Sandboxing of the generated service (systemd maps it; other targets warn). */
@@ -79,6 +81,10 @@ export interface NormalizedConfig {
   /** undefined: each tool's own default */
   logMaxSize?: number;
   logKeep?: number;
+  /** issue 16: what the script is */
+  program: 'initgen' | 'plain';
+  /** words between NODE and SCRIPT: `--import=WRAPPER` for a plain program, else none */
+  nodeArgs: string[];
   /** fields the user actually set (targets warn only about those they cannot express) */
   given: ReadonlySet<ConfigField>;
 }

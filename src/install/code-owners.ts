@@ -7,6 +7,7 @@
 // So install refuses such a tree, and plain generation warns about it.
 import { lstat, readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NormalizedConfig } from '../config/types.js';
 import type { TargetName } from '../targets/registry.js';
 import { readFileIn } from '../render/write.js';
@@ -84,6 +85,13 @@ export async function codeWriters(root: string, config: NormalizedConfig, limit 
   };
 
   await route(`\`node\` ${config.node}`, config.node);
+  // issue 16: a plain program runs initgen's wrapper (and the library beside it) first
+  for (const word of config.nodeArgs) {
+    if (!word.startsWith('--import=file:')) continue;
+    const wrapper = fileURLToPath(word.slice('--import='.length));
+    await route(`\`program\` wrapper ${wrapper}`, wrapper);
+    await route(`\`program\` wrapper ${wrapper}`, posix.join(posix.dirname(wrapper), 'initgen.cjs'));
+  }
   const script = await route(`\`script\` ${config.script}`, config.script);
   if (script === undefined) return { problems, unchecked };
 

@@ -79,7 +79,7 @@ export function logDir(config: NormalizedConfig): string {
 }
 
 export function programWords(config: NormalizedConfig): string[] {
-  const words = [config.node, config.script, 'run'];
+  const words = [config.node, ...config.nodeArgs, config.script, 'run'];
   if (config.args.length > 0) words.push('--', ...config.args);
   return words;
 }
@@ -109,6 +109,7 @@ export function superviseFields(
     readiness: { support: 'unsupported', how: 'up as soon as ./run is started; no readiness notification' },
     startTimeout: { support: 'unsupported', how: 'no start timeout' },
     settleTime: { support: 'ignored', how: 'an early exit under a supervisor is a respawn, not a failed `start`' },
+    program: { support: 'mapped', how: 'plain: ./run: exec NODE --import=WRAPPER SCRIPT run' },
     stopTimeout: { support: 'unsupported', how: `never sends SIGKILL by itself; \`${f.forceStop('N', 'NAME')}\` does` },
     nofile: { support: 'mapped', how: './run: ulimit -n N (soft and hard limit, set as root before the user switch)' },
     launchd: { support: 'ignored', how: 'launchd only' },

@@ -28,7 +28,7 @@ function job(config: NormalizedConfig, ctx: RenderContext): PlistObject {
       ctx.warn(field, 'a launchd agent runs as the logged-in user; UserName/GroupName apply to daemons only');
     }
   }
-  const args = [config.node, config.script, 'run', ...(config.args.length > 0 ? ['--', ...config.args] : [])];
+  const args = [config.node, ...config.nodeArgs, config.script, 'run', ...(config.args.length > 0 ? ['--', ...config.args] : [])];
   const limits = config.nofile !== undefined ? { NumberOfFiles: config.nofile } : undefined;
   return {
     Label: launchd.label,
@@ -111,6 +111,7 @@ export const target: Target = {
     startTimeout: { support: 'unsupported', how: 'launchd has no start timeout' },
     stopTimeout: { support: 'mapped', how: 'ExitTimeOut' },
     settleTime: { support: 'ignored', how: 'an early exit under a supervisor is a respawn, not a failed `start`' },
+    program: { support: 'mapped', how: 'plain: ProgramArguments NODE --import=WRAPPER SCRIPT run' },
     nice: { support: 'mapped', how: 'Nice' },
     nofile: { support: 'mapped', how: 'SoftResourceLimits and HardResourceLimits NumberOfFiles' },
     launchd: { support: 'mapped', how: 'Label; kind: /Library/LaunchDaemons or /Library/LaunchAgents' },

@@ -29,6 +29,7 @@ export const target: Target = {
     startTimeout: notRun,
     stopTimeout: notRun,
     settleTime: notRun,
+    program: notRun,
     nice: notRun,
     nofile: notRun,
     launchd: ignored('launchd only'),

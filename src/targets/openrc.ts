@@ -44,6 +44,7 @@ export const target: Target = {
     startTimeout: { support: 'unsupported', how: 'start-stop-daemon does not wait for readiness' },
     stopTimeout: { support: 'mapped', how: `retry=TERM/N/KILL/${KILL_WAIT}` },
     settleTime: { support: 'ignored', how: 'start-stop-daemon --background does not wait for the program' },
+    program: { support: 'mapped', how: 'plain: command_args --import=WRAPPER SCRIPT run' },
     nice: { support: 'mapped', how: 'start_stop_daemon_args=--nicelevel N' },
     nofile: { support: 'mapped', how: 'rc_ulimit="-n N" (soft and hard)' },
     launchd: { support: 'ignored', how: 'launchd only' },
@@ -76,7 +77,7 @@ export const target: Target = {
     const node = ref('initgen_node', config.node);
     const envWords = Object.entries(config.env).map(([key, value], i) => ref(`initgen_env${i}`, `${key}=${value}`));
     const argv = ['-i', ref('initgen_path', CLEAN_PATH), ...envWords, '/bin/sh', '-c', ref('initgen_open_log', OPEN_LOG)];
-    argv.push(ref('initgen_logfile', config.logfile), node, ref('initgen_script', config.script), 'run');
+    argv.push(ref('initgen_logfile', config.logfile), node, ...config.nodeArgs.map((a, i) => ref(`initgen_node_arg${i}`, a)), ref('initgen_script', config.script), 'run');
     if (config.args.length) argv.push('--', ...config.args.map((a, i) => ref(`initgen_arg${i}`, a)));
     ref('initgen_cwd', config.cwd);
 

@@ -45,6 +45,7 @@ export const target: Target = {
     readiness: unsupported('contract: `start` waits as the program\'s own readiness option says; child: online once `run` starts'),
     startTimeout: mapped('start timeout_seconds (contract: plus 10 s, and --initgen-start-timeout)'),
     settleTime: mapped('contract: --initgen-settle-time; child: `run` in the foreground, an early exit is a restart'),
+    program: mapped('plain: NODE --import=WRAPPER SCRIPT in every method'),
     stopTimeout: mapped('stop timeout_seconds (child: :kill then SIGKILL; contract: plus 10 s, and --initgen-stop-timeout)'),
     nice: unsupported('method_context has no priority (use a project(5) or priocntl)'),
     nofile: unsupported('method_context has no resource limits (use project(5) process.max-file-descriptor)'),
@@ -118,7 +119,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     : ['name', 'umask', 'env'];
   const words = settingWords(c, keys);
   const cmd = (action: string, redirect = '', args = tail): string =>
-    xmlAttr([c.node, c.script, action, ...words, ...args].map(shQuote).join(' ').concat(redirect).replace(/%/g, '%%'));
+    xmlAttr([c.node, ...c.nodeArgs, c.script, action, ...words, ...args].map(shQuote).join(' ').concat(redirect).replace(/%/g, '%%'));
 
   const env: Record<string, string> = { ...c.env };
   const user = c.user ?? (c.group !== undefined ? 'root' : undefined);

@@ -47,6 +47,7 @@ export const target: Target = {
     readiness: mapped('"run": Type=simple; "explicit": Type=notify, NotifyAccess=all'),
     startTimeout: mapped('TimeoutStartSec='),
     settleTime: ignored('an early exit under a supervisor is a respawn, not a failed `start`'),
+    program: mapped('plain: ExecStart=NODE --import=WRAPPER SCRIPT run'),
     stopTimeout: mapped('TimeoutStopSec= (SIGTERM, then SIGKILL)'),
     nice: mapped('Nice='),
     nofile: mapped('LimitNOFILE='),
@@ -83,7 +84,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   if (c.given.has('runlevels') && c.runlevels.start.join('') !== '2345') {
     ctx.warn('runlevels', 'systemd has no runlevels; the unit is WantedBy=multi-user.target');
   }
-  const argv = [c.node, c.script, 'run', ...(c.args.length > 0 ? ['--', ...c.args] : [])];
+  const argv = [c.node, ...c.nodeArgs, c.script, 'run', ...(c.args.length > 0 ? ['--', ...c.args] : [])];
   // docs/contract.md §3: PID 1 opens StandardOutput=append:FILE as root, following
   // links, before User= applies. Instead root only prepares the file (ExecStartPre=+,
   // see render/log-prepare.ts) and the service's own sh opens it after the switch.

@@ -37,6 +37,7 @@ export const target: Target = {
     startTimeout: unsupported('upstart has no start timeout'),
     stopTimeout: mapped('kill timeout'),
     settleTime: ignored('an early exit under a supervisor is a respawn, not a failed `start`'),
+    program: mapped('plain: exec NODE --import=WRAPPER SCRIPT run'),
     nice: mapped('nice'),
     nofile: mapped('limit nofile N N'),
     launchd: ignored('launchd only'),
@@ -80,7 +81,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   if (c.given.has('startTimeout')) ctx.warn('startTimeout', 'upstart has no start timeout');
 
   const keys = Object.keys(c.env).sort();
-  const argv = [c.node, c.script, 'run', ...(c.args.length > 0 ? ['--', ...c.args] : [])];
+  const argv = [c.node, ...c.nodeArgs, c.script, 'run', ...(c.args.length > 0 ? ['--', ...c.args] : [])];
   const scriptEnv = keys.filter((k) => !nihQuotable(c.env[k] ?? '')).map((k) => `${k}=${scriptWord(c.env[k] ?? '')}`);
   const command = argv.map(scriptWord).join(' ');
   const logfile = scriptWord(c.logfile);

@@ -49,6 +49,7 @@ const VARIANTS = {
   logRotation: [{ logRotation: 'writer' }],
   logMaxSize: [{ logMaxSize: 10485760 }],
   logKeep: [{ logKeep: 3 }],
+  program: [{ program: 'plain' }],
 };
 
 
