@@ -16,8 +16,20 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/**
+ * Operations actions (issue 14): answered by the program itself, outside LSB's list,
+ * so the init-script actions (and what a generated script delegates) stay as they were.
+ * `check` and `metrics` speak to monitoring; `configtest` says whether the config is valid.
+ */
+export const OPERATION_ACTIONS = ['configtest', 'check', 'metrics'] as const;
+export type OperationAction = (typeof OPERATION_ACTIONS)[number];
+
 export function isAction(word: string): word is Action {
   return (ACTIONS as readonly string[]).includes(word);
+}
+
+export function isOperationAction(word: string): word is OperationAction {
+  return (OPERATION_ACTIONS as readonly string[]).includes(word);
 }
 
 /** Exit codes of `status` (LSB: status has its own vocabulary). */
@@ -61,6 +73,25 @@ export const ACTION_MEANINGS: Record<ActionOutcome, string> = {
   notInstalled: 'program is not installed',
   notConfigured: 'program is not configured',
   notRunning: 'program is not running',
+};
+
+/**
+ * Exit codes of `check`: the Monitoring Plugins' return codes, not LSB's. There a
+ * stopped service is CRITICAL, and UNKNOWN means the check itself could not tell.
+ */
+export const PLUGIN_CODES = {
+  ok: 0,
+  warning: 1,
+  critical: 2,
+  unknown: 3,
+} as const;
+export type PluginOutcome = keyof typeof PLUGIN_CODES;
+
+export const PLUGIN_LABELS: Record<PluginOutcome, string> = {
+  ok: 'OK',
+  warning: 'WARNING',
+  critical: 'CRITICAL',
+  unknown: 'UNKNOWN',
 };
 
 export function usageLine(program: string): string {

@@ -11,7 +11,13 @@ export interface RunContext {
   args: string[];
   /** with readiness "explicit": tell `start` (or systemd) that the service is ready */
   ready(): void;
+  /** with the `config` option: the merged config files (docs/api.md "Configuration files") */
+  config?: ServiceConfig;
 }
+
+/** A config as read from JSON or YAML: the program knows its shape (or gives a schema). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ServiceConfig = Record<string, any>;
 
 export interface ServiceOptions {
   /** default: the pid file's base name without ".pid", else the script's (as node-init programs give none) */
@@ -19,7 +25,8 @@ export interface ServiceOptions {
   pidfile: string;
   logfile: string;
   run(context: RunContext): unknown;
-  reload?: () => unknown;
+  /** with the `config` option it is given the re-read config and the one it replaces */
+  reload?: (config: ServiceConfig, oldConfig: ServiceConfig) => unknown;
   /** graceful shutdown on SIGTERM; the process exits when it settles */
   stop?: () => unknown;
   lockfile?: string;
@@ -50,6 +57,10 @@ export interface ServiceOptions {
   logMaxSize?: number;
   /** with "writer": rotated files kept, FILE.1 ... FILE.N (default 5) */
   logKeep?: number;
+  /** issue 14: config files read for run() and reload(): true, or { schema, files, required } */
+  config?: boolean | { schema?: object; files?: string[]; required?: boolean };
+  /** the version `status --json`, `check` and `metrics` report (default: the nearest package.json's) */
+  version?: string;
 }
 
 export interface ResolvedOptions {
@@ -82,6 +93,7 @@ const KNOWN = new Set([
   'settleTime',
   'env', 'command', 'killer',
   'logRotation', 'logMaxSize', 'logKeep',
+  'config', 'version',
 ]);
 
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;

@@ -1,6 +1,6 @@
 // init.simple(): the command line of a service program. Parses the action,
 // runs it, prints, and turns the named outcome into the LSB exit code (docs/contract.md §1).
-import { ACTION_CODES, STATUS_CODES, isAction, usageLine, type Action } from '../lsb.js';
+import { ACTION_CODES, STATUS_CODES, isAction, isOperationAction, usageLine, type Action, type OperationAction } from '../lsb.js';
 import { fs, util } from './builtins.js';
 import { closeInheritedDescriptors } from './descriptors.js';
 import { derivedName, resolveOptions, type ResolvedOptions, type ServiceOptions } from './options.js';
@@ -16,6 +16,7 @@ const TAKES_PROGRAM_ARGS: ReadonlySet<Action> = new Set(['start', 'restart', 'tr
 type Parsed = (
   | { action: Exclude<Action, 'logs'>; args: string[] }
   | { action: 'logs'; lines: number; follow: boolean }
+  | { operation: OperationAction | 'status-json'; args: string[] }
   | { usage: string }
 ) & { settings?: Settings };
 
@@ -26,9 +27,9 @@ type Parsed = (
  */
 export function parseCommandLine(argv: readonly string[], command?: unknown): Parsed {
   const [first, ...others] = argv;
-  let word: Action;
+  let word: Action | OperationAction;
   let rest: string[] = others;
-  if (first !== undefined && isAction(first)) word = first;
+  if (first !== undefined && (isAction(first) || isOperationAction(first))) word = first;
   else if (typeof command === 'string' && isAction(command)) {
     word = command;
     rest = []; // the command line is the program's own
@@ -38,6 +39,9 @@ export function parseCommandLine(argv: readonly string[], command?: unknown): Pa
   const { settings } = taken;
   rest = taken.rest;
   if (settings.daemon && word !== 'run') return { usage: `\`${DAEMON_WORD}\` is only for the daemon \`start\` spawns`, settings };
+  // issue 14: the operations actions parse their own words (operations.ts)
+  if (isOperationAction(word)) return { operation: word, args: rest, settings };
+  if (word === 'status' && rest.length === 1 && rest[0] === '--json') return { operation: 'status-json', args: [], settings };
   if (word === 'logs') {
     try {
       const { values } = util.parseArgs({
@@ -96,7 +100,9 @@ function runAsDaemon(options: ServiceOptions, settings: Settings, args: string[]
     tellController({ kind: 'failed', outcome, message });
     process.exit(ACTION_CODES[outcome]);
   }
-  void import('./run.js').then(({ runService }) => runService(resolved, args, { daemon: true }));
+  void Promise.all([import('./run.js'), import('./operations.js')]).then(([{ runService }, { configured }]) =>
+    runService(configured(resolved, options), args, { daemon: true }),
+  );
 }
 
 async function act(service: Service, action: Exclude<Action, 'logs' | 'run' | 'status'>, args: string[]): Promise<ActionResult> {
@@ -140,6 +146,12 @@ export function simple(options: ServiceOptions): void {
     finish(nameOf(options, settings, script), failed(error));
   }
   const name = service.options.name;
+  if ('operation' in parsed) {
+    import('./operations.js')
+      .then(({ operate }) => operate(service, options, parsed.operation, parsed.args))
+      .catch((error: unknown) => finish(name, failed(error)));
+    return;
+  }
   if (parsed.action === 'status') {
     const result = service.status();
     say(1, result.message);
@@ -155,14 +167,26 @@ export function simple(options: ServiceOptions): void {
       );
     return;
   }
-  if (parsed.action === 'run') {
-    import('./run.js')
-      .then(({ runService }) => runService(service.options, parsed.args, { daemon: false }))
+  const action = parsed.action;
+  // LSB 6 before anything starts or reloads (issue 14): the config is tested first, as `nginx -t`.
+  const tested = options.config === undefined ? Promise.resolve(undefined) : import('./operations.js');
+  if (action === 'run') {
+    Promise.all([import('./run.js'), tested])
+      .then(([{ runService }, operations]) => {
+        const problem = operations?.testConfig(service, options, parsed.args);
+        if (problem) finish(name, problem);
+        return runService(operations ? operations.configured(service.options, options) : service.options, parsed.args, { daemon: false });
+      })
       .catch((error: unknown) => finish(name, failed(error)));
     return;
   }
-  act(service, parsed.action, parsed.args).then(
-    (result) => finish(name, result),
-    (error: unknown) => finish(name, failed(error)),
-  );
+  tested
+    .then((operations) => {
+      const problem = operations?.TESTS_CONFIG.has(action) ? operations.testConfig(service, options, parsed.args) : undefined;
+      return problem ?? act(service, action, parsed.args);
+    })
+    .then(
+      (result) => finish(name, result),
+      (error: unknown) => finish(name, failed(error)),
+    );
 }
