@@ -10,7 +10,7 @@ import { isAlive, killHard, waitFor } from '../helpers/service.js';
 import { APP, hasCommand, opsBox } from './lib.js';
 
 const DOC = new URL('../../docs/monitoring.md', import.meta.url);
-const skip = !hasCommand('monit') && 'needs monit (apt-get install monit)';
+const skip = !hasCommand('monit') && 'needs monit (Debian package monit)';
 
 function monitBlock() {
   const block = /```monit\n([\s\S]*?)```/.exec(readFileSync(DOC, 'utf8'));
