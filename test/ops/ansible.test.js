@@ -16,8 +16,8 @@ import { hasCommand, isRoot, run } from './lib.js';
 const DIR = fileURLToPath(new URL('../../examples/ansible/', import.meta.url));
 const skip =
   (!isRoot && 'needs root: the playbook installs a SysV service') ||
-  (!hasCommand('ansible-playbook') && 'needs ansible-playbook (apt-get install --no-install-recommends ansible-core)') ||
-  (!hasCommand('update-rc.d') && 'needs update-rc.d (Debian sysv-rc / init-system-helpers)') ||
+  (!hasCommand('ansible-playbook') && 'needs ansible-playbook (Debian package ansible-core)') ||
+  (!hasCommand('update-rc.d') && 'needs update-rc.d (Debian package init-system-helpers)') ||
   false;
 
 function freePort() {
