@@ -27,6 +27,19 @@ export interface StatusReport {
 
 const PACKAGE_JSON_MAX = 64 * 1024;
 
+/** Linux reports start times in USER_HZ, 100 on every mainstream architecture. */
+const USER_HZ = 100;
+
+/** Wall-clock start of a process: boot time (btime, whole seconds) plus its start ticks. */
+function startedAt(startTicks: number): number | null {
+  try {
+    const btime = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'latin1'));
+    return btime ? Number(btime[1]) * 1000 + (startTicks * 1000) / USER_HZ : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Resident set size from /proc/PID/status (VmRSS, in kB), or null. */
 export function residentBytes(pid: number): number | null {
   try {
@@ -83,7 +96,7 @@ export function statusReport(service: Service, script: string, version: string |
   const result = service.status();
   const pid = result.outcome === 'running' && result.pid !== undefined ? result.pid : null;
   const info = pid === null ? null : readProc(pid);
-  const startedAtMs = info ? info.startedAtMs : null;
+  const startedAtMs = info ? startedAt(info.startTicks) : null;
   return {
     format: 'initgen-status/1',
     name: o.name,
