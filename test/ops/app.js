@@ -6,6 +6,9 @@
 //   OPS_RECORD                 file each run()/reload() appends one JSON line to
 //   OPS_VERSION                the version option
 //   OPS_HOLD_MIB               MiB the daemon allocates and touches (an RSS to see)
+//   OPS_RECORD_ENV             set: run() records its environment too
+// Under a generated script (env -i, setting words) only the config's env reaches it:
+// the paths then come as setting words, and the options it has no value for are left out.
 import { appendFileSync } from 'node:fs';
 import init from 'initgen';
 
@@ -20,15 +23,15 @@ let held;
 
 init.simple({
   name: 'opsapp',
-  pidfile: env.OPS_PIDFILE,
-  logfile: env.OPS_LOGFILE,
+  ...(env.OPS_PIDFILE && { pidfile: env.OPS_PIDFILE }),
+  ...(env.OPS_LOGFILE && { logfile: env.OPS_LOGFILE }),
   ...(env.OPS_VERSION && { version: env.OPS_VERSION }),
   ...(env.OPS_CONFIG && {
     config: { files: (env.OPS_CONFIG_FILES ?? '').split(':').filter(Boolean), ...(env.OPS_CONFIG === 'schema' && { schema }) },
   }),
   run({ config }) {
     if (env.OPS_HOLD_MIB) held = Buffer.alloc(Number(env.OPS_HOLD_MIB) * 1024 * 1024, 1);
-    record({ event: 'run', config });
+    record({ event: 'run', config, ...(env.OPS_RECORD_ENV && { env: { ...process.env }, uid: process.getuid() }) });
     setInterval(() => held?.length, 1 << 30);
   },
   reload(config, oldConfig) {
