@@ -93,8 +93,10 @@ export function checkService(report: StatusReport, limits: CheckLimits): CheckRe
     line: `${name} ${PLUGIN_LABELS[outcome]} - ${oneLine(text)}${perfdata ? ` | ${perfdata}` : ''}`,
   });
   switch (report.status.outcome) {
-    case 'unknown':
-      return line('unknown', report.error ?? report.status.meaning);
+    case 'unknown': {
+      const why = report.error ?? report.status.meaning;
+      return line('unknown', why.startsWith(`${name}: `) ? why.slice(name.length + 2) : why);
+    }
     case 'notRunning':
       return line('critical', 'not running');
     case 'deadWithPidfile':

@@ -2,8 +2,10 @@
 // `check` against the Monitoring Plugins development guidelines, on real daemons.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readFileSync } from 'node:fs';
-import { opsBox } from './lib.js';
+import { chmodSync, readFileSync } from 'node:fs';
+import { APP, isRoot, opsBox, run } from './lib.js';
+
+const NOBODY = 65534;
 
 const packageVersion = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 const FIELDS = ['format', 'name', 'status', 'pid', 'startedAt', 'uptimeSeconds', 'rssBytes', 'pidfile', 'logfile', 'version', 'error'];
@@ -136,6 +138,23 @@ test('check: a pid file naming a dead process is CRITICAL (dead, pid file exists
   const r = await box.run(['check']);
   assert.equal(r.code, 2, r.stdout);
   assert.match(parsePluginLine(r.stdout).text, /^dead, but pid file .* exists$/);
+});
+
+test('check and status --json by a user who may not read the pid file: UNKNOWN (3) and LSB 4, with the reason', { skip: !isRoot && 'needs root: the reader is another user (nobody)' }, async () => {
+  const box = opsBox();
+  chmodSync(box.dir, 0o755);
+  assert.equal((await box.run(['start'])).code, 0);
+  chmodSync(box.pidfile, 0o600);
+  const asNobody = (args) => run(process.execPath, [APP, ...args], { env: box.env(), uid: NOBODY, gid: NOBODY });
+  const check = await asNobody(['check']);
+  assert.equal(check.code, 3, check.stdout + check.stderr);
+  assert.deepEqual(parsePluginLine(check.stdout), { service: 'opsapp', state: 'UNKNOWN', text: `cannot read pid file ${box.pidfile}: permission denied`, perf: {} });
+  const json = await asNobody(['status', '--json']);
+  assert.equal(json.code, 4);
+  const report = JSON.parse(json.stdout);
+  assert.equal(report.status.outcome, 'unknown');
+  assert.match(report.error, /cannot read pid file .*: permission denied/);
+  assert.equal((await box.run(['stop'])).code, 0);
 });
 
 test('metrics: node_exporter textfile format, one series per metric labelled with the service', async () => {
