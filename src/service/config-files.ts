@@ -1,12 +1,15 @@
 // The program's own configuration files (issue 14; docs/contract.md §1 for LSB 6):
 // found, read safely, merged, validated, handed to run() as ctx.config, re-read on reload.
 // Loaded only by the actions that need a config: never on the plain `status` path.
-// yaml and ajv are required on first use, through a require esbuild does not follow,
-// so the library bundle carries neither.
+// The package has no run-time dependencies (docs/design.md): a bare require('yaml')
+// would walk node_modules up to / and load whatever is planted there, as root. yaml
+// is the parser the package ships beside its CLI (dist/bundle/yaml.cjs, a relative
+// path); ajv, for a schema, is the program's own dependency, resolved from the
+// program's script as its own imports are.
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fs } from './builtins.js';
+import { fs, requireBuiltin } from './builtins.js';
 import type { ResolvedOptions, RunContext } from './options.js';
 import { ServiceFailure } from './outcome.js';
 
@@ -23,6 +26,31 @@ export interface ConfigOption {
 export type Config = Record<string, unknown>;
 
 const loadPackage = createRequire(import.meta.url);
+
+/** The shipped parser: beside the library bundle (dist/) or the tsc output (dist/service/). */
+function loadYaml(): typeof import('yaml') {
+  for (const candidate of ['./bundle/yaml.cjs', '../bundle/yaml.cjs']) {
+    try {
+      return loadPackage(candidate) as typeof import('yaml');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    }
+  }
+  throw new ServiceFailure('notConfigured', 'YAML config files need the yaml parser the package ships (dist/bundle/yaml.cjs): run npm run build');
+}
+
+/** ajv as the program itself would import it: from its script's directory up. */
+function loadAjv(script: string): { default: typeof import('ajv').default } {
+  try {
+    // builtins' require, not this module's createRequire: the bundle answers that one
+    // with its own require, which resolves from the package, not from the program
+    const { createRequire: requireFrom } = requireBuiltin<typeof import('node:module')>('node:module');
+    const found = requireFrom(script)('ajv') as { default?: typeof import('ajv').default };
+    return { default: found.default ?? (found as unknown as typeof import('ajv').default) };
+  } catch {
+    throw new ServiceFailure('notConfigured', `the config \`schema\` needs the ajv package installed for the program (npm install ajv next to ${script})`);
+  }
+}
 const CONFIG_MAX_BYTES = 1024 * 1024;
 const EXTENSIONS = ['json', 'yaml', 'yml'];
 
@@ -96,7 +124,7 @@ function parse(file: string, text: string): Config {
       throw notConfigured(file, `is not valid JSON${at ? ` (at byte ${at[1]})` : ''}`);
     }
   } else {
-    const yaml = loadPackage('yaml') as typeof import('yaml');
+    const yaml = loadYaml();
     const document = yaml.parseDocument(text, { prettyErrors: false });
     const error = document.errors[0];
     if (error) {
@@ -185,7 +213,7 @@ export function loadConfig(sources: ConfigSources): { config: Config; files: str
 }
 
 function validate(schema: object, config: Config, files: string[]): void {
-  const AjvModule = loadPackage('ajv') as { default: typeof import('ajv').default };
+  const AjvModule = loadAjv(process.argv[1] ?? '/');
   const ajv = new AjvModule.default({ allErrors: false, strict: false });
   let check: ReturnType<typeof ajv.compile>;
   try {

@@ -148,3 +148,32 @@ test('config files read as root: a symlink, another user\'s file and an other-wr
   assert.match(r3.stderr, /is writable by other users/);
   for (const box of [link, foreign, writable]) assert.equal(existsSync(box.pidfile), false);
 });
+
+test('the parsers come from the package and the program, never from node_modules above the library: YAML without a yaml package, a schema needs the program\'s ajv', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { run } = await import('./lib.js');
+  const library = new URL('../../dist/initgen.mjs', import.meta.url).href;
+  const dir = mkdtempSync(join(tmpdir(), 'initgen-ops-program-'));
+  try {
+    // a program outside the checkout: no node_modules of its own (the checkout's has ajv and yaml)
+    const program = join(dir, 'app.mjs');
+    writeFileSync(join(dir, 'config.yaml'), 'port: 80\n', { mode: 0o644 });
+    const write = (schema) =>
+      writeFileSync(
+        program,
+        `import init from ${JSON.stringify(library)};\n` +
+          `init.simple({ name: 'standalone', pidfile: ${JSON.stringify(join(dir, 'p.pid'))}, logfile: ${JSON.stringify(join(dir, 'l.log'))},\n` +
+          `  config: { files: [${JSON.stringify(join(dir, 'config.yaml'))}]${schema ? ", schema: { type: 'object' }" : ''} }, run() {} });\n`,
+      );
+    write(false);
+    const yaml = await run(process.execPath, [program, 'configtest'], { env: { PATH: process.env.PATH } });
+    assert.equal(yaml.code, 0, yaml.stderr);
+    write(true);
+    const schema = await run(process.execPath, [program, 'configtest'], { env: { PATH: process.env.PATH } });
+    assert.equal(schema.code, 6, schema.stderr);
+    assert.match(schema.stderr, /^standalone: the config `schema` needs the ajv package installed for the program/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
