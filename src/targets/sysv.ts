@@ -1,6 +1,6 @@
 // SysV init script: an LSB header for insserv, chkconfig and systemd-sysv-generator,
 // and a POSIX sh body that hands every action but status to the program itself.
-import { ACTIONS, ACTION_CODES, STATUS_CODES, usageLine } from '../lsb.js';
+import { ACTIONS, ACTION_CODES, OPERATION_ACTIONS, STATUS_CODES, usageLine } from '../lsb.js';
 import { commentLine, commentLines, lsbFacility, lsbHeader } from '../render/lsb.js';
 import { shQuote } from '../render/sh.js';
 import { idfileOf } from '../service/pidfile.js';
@@ -102,6 +102,8 @@ export const target: Target = {
       argsTail: config.args.length ? ` -- ${config.args.map(shQuote).join(' ')}` : '',
       spawning: delegated.filter((a) => SPAWNING.has(a)).join(' | '),
       plain: delegated.filter((a) => !SPAWNING.has(a)).join(' | '),
+      // issue 14: the operations actions, handed to node with this script's settings
+      monitoring: OPERATION_ACTIONS.filter((a) => a !== 'configtest').join(' | '),
       nofile: config.nofile,
       nice: config.nice,
     });
