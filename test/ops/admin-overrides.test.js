@@ -20,7 +20,9 @@ const skip =
   (!existsSync('/etc/default') && 'needs /etc/default (a Debian layout)') ||
   false;
 
-function generated(t, { user } = {}) {
+const PLAIN = fileURLToPath(new URL('./plain.cjs', import.meta.url));
+
+function generated(t, { user, plain } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'initgen-ops-defaults-'));
   chmodSync(work, 0o755);
   const name = `initgen-ops-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -29,7 +31,8 @@ function generated(t, { user } = {}) {
   chmodSync(record, 0o666); // the daemon may run as nobody
   const config = {
     name,
-    script: APP,
+    script: plain ? PLAIN : APP,
+    ...(plain && { program: 'plain' }),
     node: process.execPath,
     pidfile: join(work, 'run', `${name}.pid`),
     logfile: join(work, 'log', `${name}.log`),
@@ -58,9 +61,10 @@ function generated(t, { user } = {}) {
   return box;
 }
 
-for (const user of [undefined, 'nobody']) {
-  test(`SysV: /etc/default/NAME's variables reach node on top of the config's env, the caller's do not${user ? ' (switched to nobody)' : ''}`, { skip }, async (t) => {
-    const box = generated(t, { user });
+for (const [user, plain] of [[undefined, false], ['nobody', false], [undefined, true]]) {
+  const how = [user && 'switched to nobody', plain && 'an unmodified program: node options before the script'].filter(Boolean).join(', ');
+  test(`SysV: /etc/default/NAME's variables reach node on top of the config's env, the caller's do not${how ? ` (${how})` : ''}`, { skip }, async (t) => {
+    const box = generated(t, { user, plain });
     writeFileSync(box.defaults, '# admin overrides\nFROM_DEFAULTS="set by the admin"\nexport BOTH=defaults\n', { mode: 0o644 });
     const start = await box.action('start', { NODE_OPTIONS: '--no-warnings', CALLER_SECRET: 'x', INITGEN_DAEMON: '1' });
     assert.equal(start.code, 0, start.stdout + start.stderr);
