@@ -83,21 +83,25 @@ async function roundTrip(config) {
   for (const [target, tool] of [['runit', 'chpst'], ['daemontools', 'envdir']]) {
     if (!HAVE[tool]) continue;
     const dir = mkdtempSync(join(work, `${target}-`));
-    const files = await out(target);
+    // ./run starts node with env -i and the config's env only (decision D2), as SysV does
+    const files = await generate(sysvConfig, target, () => {});
     for (const f of files) {
       mkdirSync(join(dir, f.outPath, '..'), { recursive: true });
       writeFileSync(join(dir, f.outPath), f.content, { mode: f.mode });
     }
     const run = files.find((f) => /(^|\/)run$/.test(f.outPath) && !f.outPath.includes('/log/'));
     const svdir = join(dir, run.outPath, '..');
-    r = recorded(spawnSync('/bin/sh', ['./run'], { cwd: svdir, env: recEnv, encoding: 'utf8' }), `${target} run`);
+    r = recorded(spawnSync('/bin/sh', ['./run'], { cwd: svdir, env: { ...recEnv, CALLER_ONLY: 'x' }, encoding: 'utf8' }), `${target} run`);
     assert.deepEqual(r.argv, expectArgv(config, 'run'), `${target} argv`);
     envOk(r.env, target);
+    assert.equal(r.env.CALLER_ONLY, undefined, `${target}: nothing of the caller's environment`);
   }
   // systemd: ExecStart= and Environment= read back by systemd's own rules
   const unit = (await out('systemd')).find((f) => f.outPath.endsWith('.service')).content;
   const settings = systemdSettings(unit);
-  assert.deepEqual(systemdExecArgv(settings.find(([, k]) => k === 'ExecStart')[2]), [config.node, ...expectArgv(config, 'run')], 'systemd ExecStart');
+  // the log is opened by the service's shell, after User= applies (finding 14), not by PID 1
+  const logPrefix = ['/bin/sh', '-c', 'exec "$@" >>"$0" 2>&1', config.logfile];
+  assert.deepEqual(systemdExecArgv(settings.find(([, k]) => k === 'ExecStart')[2]), [...logPrefix, config.node, ...expectArgv(config, 'run')], 'systemd ExecStart');
   const sdEnv = Object.fromEntries(settings.filter(([, k]) => k === 'Environment').map(([, , v]) => systemdWords(v).map(systemdSpecifiers)[0].split(/=(.*)/s).slice(0, 2)));
   envOk(sdEnv, 'systemd');
   figures.checks['systemd parse'] = (figures.checks['systemd parse'] ?? 0) + 1;
