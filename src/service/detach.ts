@@ -1,4 +1,4 @@
-// `start`'s half of detaching (contract §4): spawn the daemon in its own session
+// `start`'s half of detaching (docs/contract.md §4): spawn the daemon in its own session
 // with the log file as fd 1 and 2, then wait until it says it is ready or dies.
 // Every wait here is bounded (finding 12): by the start timeout, by the settle
 // window, by a short grace for the last word of a daemon that died, or by a signal
@@ -175,7 +175,7 @@ export async function spawnDaemon(request: SpawnRequest): Promise<SpawnResult> {
     if (message === undefined) return fail(`sent an unknown readiness message ${shown(event.line)}`);
     if (message.kind === 'failed') return fail(message.message, message.outcome);
     if (message.kind === 'ready' && request.settleMs > 0) {
-      // The settle window (contract §4): a daemon that exits this soon after run() did not start.
+      // The settle window (docs/contract.md §4): a daemon that exits this soon after run() did not start.
       const settled = await Promise.race([death, clock.after(request.settleMs), interrupted]);
       if (settled.kind === 'interrupt') return fail(`interrupted by ${settled.signal}`);
       if (settled.kind === 'exit') return fail(`died within the ${seconds(request.settleMs)} settle window: ${settled.how}`);

@@ -1,4 +1,4 @@
-// Directories the service writes into (contract §2, §3): created with the documented
+// Directories the service writes into (docs/contract.md §2, §3): created with the documented
 // mode whatever the umask, and, as root, trusted only when no other user could
 // swap them or anything above them.
 import { fs } from './builtins.js';

@@ -53,7 +53,7 @@ function privilegeOrGeneric(error: unknown): 'insufficientPrivilege' | 'genericE
 /** Open (creating it 0600 if missing) and check the lock file; returns its descriptor. */
 export function openLockFile(path: string): number {
   const dir = dirname(path);
-  // As root the directory must be the pid file's trusted kind (contract §2): anyone
+  // As root the directory must be the pid file's trusted kind (docs/contract.md §2): anyone
   // else who can write it could remove the lock file while root holds the lock, and so
   // let a second controller in.
   let problem: string | undefined;

@@ -3,7 +3,7 @@
 // pid file is gone. Not the controllers' lock (lock.ts).
 //
 // Root creates it, often under a world-writable /run/lock, so it gets the pid file's
-// protections (contract §2): its directory is created only when missing and must be
+// protections (docs/contract.md §2): its directory is created only when missing and must be
 // root's all the way from / (trusted-path.ts; a root-owned sticky directory such as
 // /run/lock itself counts, since no one else can rename or remove what root creates
 // there); the file is opened without following

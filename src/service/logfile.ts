@@ -1,4 +1,4 @@
-// The log file (contract §3): opened for append, created 0640, handed to the
+// The log file (docs/contract.md §3): opened for append, created 0640, handed to the
 // daemon as its fd 1 and 2 so that everything it and its children write lands there.
 //
 // Root opens it (at start, for `logs`, for the tail of a failed start) in a directory

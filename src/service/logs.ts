@@ -1,4 +1,4 @@
-// `logs [-n N] [-f]` (contract §3): the last N lines, then new ones as they come,
+// `logs [-n N] [-f]` (docs/contract.md §3): the last N lines, then new ones as they come,
 // across copytruncate (the file shrinks: read again from 0) and rotation by rename
 // (the path names a new inode: finish the old file, then read the new one from 0).
 // The `tail` package loses lines in both cases (see docs/design.md), so this reads by fd.

@@ -75,7 +75,7 @@ export function describeError(error: unknown): string {
   return `cannot ${doing}${e.path ? ` ${e.path}` : ''}: ${errnoReason(error)}`;
 }
 
-/** "NAME: text" unless the text already starts with the name (one line per failure, contract §1). */
+/** "NAME: text" unless the text already starts with the name (one line per failure, docs/contract.md §1). */
 export function withName(name: string, text: string): string {
   return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `) ? text : `${name}: ${text}`;
 }

@@ -1,4 +1,4 @@
-// Pid files (contract §2): read without trusting, trust only a live process that
+// Pid files (docs/contract.md §2): read without trusting, trust only a live process that
 // is this service, publish atomically and exclusively, refuse unsafe places as root.
 //
 // Identity (docs/contract.md §2): next to PIDFILE the daemon publishes PIDFILE.id,
@@ -197,7 +197,7 @@ export function trustedForRoot(...files: (FileOwner | undefined)[]): boolean {
   return files.every((file) => file === undefined || (file.uid === 0 && (file.mode & 0o022) === 0));
 }
 
-/** Create the pid file's directory when missing: 0755 whatever the umask (contract §2). */
+/** Create the pid file's directory when missing: 0755 whatever the umask (docs/contract.md §2). */
 export function ensureDirectory(path: string): void {
   makeDirectory(dirname(path), 0o755);
 }

@@ -1,5 +1,5 @@
 // What the kernel says about a pid, read from /proc (Linux). Used to decide
-// whether a pid file still names this service (contract §2) and which processes
+// whether a pid file still names this service (docs/contract.md §2) and which processes
 // are left in its process group.
 import { fs } from './builtins.js';
 

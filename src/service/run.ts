@@ -1,5 +1,5 @@
 // The service's own process: `run` in the foreground for supervisors, or the
-// detached daemon that `start` spawned (contract §4). Sets identity, then hands over to user code.
+// detached daemon that `start` spawned (docs/contract.md §4). Sets identity, then hands over to user code.
 import { ACTION_CODES } from '../lsb.js';
 import type { ResolvedOptions, RunContext } from './options.js';
 import { errnoReason, failed, ServiceFailure, withName } from './outcome.js';

@@ -1,4 +1,4 @@
-// Stopping a process (contract §4): SIGTERM to its process group, poll with
+// Stopping a process (docs/contract.md §4): SIGTERM to its process group, poll with
 // short first intervals so a prompt exit costs milliseconds, SIGKILL after the
 // timeout, then wait a little more. Children left in the group are held to the same deadline.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -84,7 +84,7 @@ async function signalAndWait(target: number, stopped: () => boolean, stopTimeout
 /**
  * Stop the daemon `pid` and its process group. When the daemon is already dead (a
  * crash, a failed start), what is left of its group is ended all the same: workers
- * must not outlive stop (contract §4).
+ * must not outlive stop (docs/contract.md §4).
  */
 export async function terminate(pid: number, startTicks: number | undefined, stopTimeoutMs: number): Promise<TerminateResult> {
   const info = hasProc() ? readProc(pid) : undefined;

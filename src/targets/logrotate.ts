@@ -1,4 +1,4 @@
-// logrotate snippet for the service's log file (contract §3: copytruncate keeps working).
+// logrotate snippet for the service's log file (docs/contract.md §3: copytruncate keeps working).
 import { logrotatePath } from '../render/logrotate.js';
 import { ignored, type Target } from './types.js';
 

@@ -7,7 +7,7 @@ import { CLEAN_PATH } from '../render/supervise.js';
 import { commentLine } from '../render/lsb.js';
 import type { Target } from './types.js';
 
-/** contract §4: after the stop timeout, SIGKILL and wait up to 5 s more */
+/** docs/contract.md §4: after the stop timeout, SIGKILL and wait up to 5 s more */
 const KILL_WAIT = 5;
 
 /** sh -c SCRIPT LOGFILE NODE ...: open the log as the user it runs as, then become node */
