@@ -11,7 +11,7 @@
 // capability (a reason that starts with "needs ": a tool, root, a kernel feature)
 // counts as failed, so a missing tool can never hide a check.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,20 @@ export const isCapabilitySkip = (reason) => /^needs /.test(reason);
 // PATH on Debian lacks: the tests find them all the same.
 const PATH = (process.env.PATH ?? '').split(':').filter(Boolean);
 for (const dir of ['/usr/local/sbin', '/usr/sbin', '/sbin']) if (!PATH.includes(dir)) PATH.push(dir);
+
+// A test or a generated script that "corrects" the directory of a pid or log file
+// placed directly in /tmp would chmod /tmp itself (it happened: 1777 became 0755,
+// and every other user lost /tmp). Record the shared temporary directories' modes
+// and fail the run if any changed.
+const SHARED_DIRS = [...new Set(['/tmp', tmpdir()])];
+const modeOf = (dir) => {
+  try {
+    return statSync(dir).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+};
+const sharedModes = new Map(SHARED_DIRS.map((dir) => [dir, modeOf(dir)]));
 
 const work = mkdtempSync(join(tmpdir(), 'initgen-test-run-'));
 const record = join(work, 'results.jsonl');
@@ -92,7 +106,12 @@ if (skipped.length) {
 if (strictFailures.length) {
   out.push('', `Strict mode (${process.env.CI === 'true' ? 'CI=true' : 'INITGEN_TEST_STRICT=1'}): ${strictFailures.length} test(s) skipped for a missing capability count as failed.`);
 }
-const failCount = failed.length + strictFailures.length;
+const changedShared = [...sharedModes].filter(([dir, mode]) => modeOf(dir) !== mode);
+for (const [dir, mode] of changedShared) {
+  const now = modeOf(dir);
+  out.push('', `The mode of ${dir} changed during the run: ${mode?.toString(8) ?? 'missing'} -> ${now?.toString(8) ?? 'missing'} (a test or a script it ran changed a shared directory; restore it with chmod ${mode?.toString(8)} ${dir}).`);
+}
+const failCount = failed.length + strictFailures.length + changedShared.length;
 const skipCount = skipped.length - strictFailures.length;
 out.push('', `${passed.length} passed, ${failCount} failed, ${skipCount} skipped`);
 process.stdout.write(`${out.join('\n')}\n`);

@@ -2,20 +2,23 @@
 // N skipped" line, and strict mode, on a sample file with known skips.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const RUN = fileURLToPath(new URL('run.js', import.meta.url));
 const SAMPLE = 'test/fixtures/skips.js';
 
-function runSample(extraEnv) {
+function runSample(extraEnv, sample = SAMPLE) {
   const env = { ...process.env, ...extraEnv };
   delete env.CI;
   delete env.INITGEN_TEST_STRICT;
   // a runner inside a test would otherwise report to the outer runner, not print
   delete env.NODE_TEST_CONTEXT;
   Object.assign(env, extraEnv);
-  const r = spawnSync(process.execPath, [RUN, SAMPLE], { env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [RUN, sample], { env, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, out: r.stdout };
 }
 
@@ -39,3 +42,15 @@ for (const [name, env] of [['CI=true', { CI: 'true' }], ['INITGEN_TEST_STRICT=1'
     assert.match(out, /\n1 passed, 2 failed, 1 skipped\n$/);
   });
 }
+
+test('a run that changes the mode of the shared temporary directory fails, naming it', (t) => {
+  // its own sticky directory as TMPDIR: the guard watches tmpdir() as well as /tmp
+  const shared = mkdtempSync(join(tmpdir(), 'initgen-runner-tmp-'));
+  t.after(() => rmSync(shared, { recursive: true, force: true }));
+  chmodSync(shared, 0o1777);
+  const { status, out } = runSample({ TMPDIR: shared }, 'test/fixtures/chmods-tmpdir.js');
+  assert.equal(statSync(shared).mode & 0o7777, 0o755, 'the sample did narrow it');
+  assert.equal(status, 1, out);
+  assert.match(out, new RegExp(`The mode of ${shared} changed during the run: 1777 -> 755`));
+  assert.match(out, /\n1 passed, 1 failed, 0 skipped\n$/);
+});

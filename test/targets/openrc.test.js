@@ -2,7 +2,8 @@
 // checked by OpenRC's own openrc-run, and run for real in a private mount namespace.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lchownSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { target } from '../../dist/targets/openrc.js';
@@ -111,12 +112,17 @@ test('contract §5: hostile arguments and environment reach the program byte for
     box.remove();
   });
   const record = join(box.dir, 'record');
+  // The pid file sits directly in a sticky, world-writable directory like /tmp, but
+  // one of the test's own: a script that "corrects" the pid file's directory (as
+  // `checkpath --directory --mode 0755` once did) would otherwise chmod the real /tmp.
+  const sticky = mkdtempSync(join(tmpdir(), 'initgen-openrc-sticky-'));
+  chmodSync(sticky, 0o1777);
+  t.after(() => rmSync(sticky, { recursive: true, force: true }));
   const config = {
     name: 'sysv-app', script: APP, node: process.execPath, args: HOSTILE_ARGS, cwd: box.dir,
-    pidfile: join('/tmp', `initgen-openrc-${process.pid}.pid`), logfile: box.logfile, nice: 2, nofile: 1234,
+    pidfile: join(sticky, 'sysv-app.pid'), logfile: box.logfile, nice: 2, nofile: 1234,
     env: { ...HOSTILE_ENV, SYSV_APP_RECORD: record, SYSV_TEST_BOX: box.dir },
   };
-  t.after(() => spawnSync('rm', ['-f', config.pidfile]));
   const svc = writeScript(target, config, box.dir);
   spawnSync('mkdir', ['-p', join(box.dir, 'log')]);
   const run = spawnSync('unshare', ['-m', 'sh', '-c', DRIVE, 'sh', svc, record, box.logfile, config.pidfile], { encoding: 'utf8', timeout: 120_000 });
@@ -128,6 +134,7 @@ test('contract §5: hostile arguments and environment reach the program byte for
   assert.equal(rec.env.INITGEN_PIDFILE, undefined, 'supervised: the pid file is start-stop-daemon\'s');
   assert.equal(statSync(box.logfile).mode & 0o777, 0o640, 'contract §3: log file mode');
   assert.match(box.log(), /sysv-app: running\n[^]*sysv-app: reloaded\n/);
+  assert.equal(statSync(sticky).mode & 0o7777, 0o1777, 'an existing pid file directory is never changed (issue 10 finding 14)');
 });
 
 const OPENRC_SKIP = needsAsRoot(['openrc-run', 'start-stop-daemon', 'unshare', 'mount', 'find'], 'openrc-run starts the service in a private mount namespace') || LIBRARY_MISSING;
