@@ -28,7 +28,21 @@ function job(config: NormalizedConfig, ctx: RenderContext): PlistObject {
       ctx.warn(field, 'a launchd agent runs as the logged-in user; UserName/GroupName apply to daemons only');
     }
   }
-  const args = [config.node, ...config.nodeArgs, config.script, 'run', ...(config.args.length > 0 ? ['--', ...config.args] : [])];
+  const argv = [config.node, ...config.nodeArgs, config.script, 'run', ...(config.args.length > 0 ? ['--', ...config.args] : [])];
+  // docs/contract.md §3: launchd opens StandardOutPath/StandardErrorPath as root,
+  // following links, before UserName applies, so a service user who can write the log
+  // directory could point the log at any file. With a user, the service's own sh opens
+  // the log after the switch (as the systemd unit does); launchd has no root step to
+  // create the directory first.
+  const ownLog = daemon && config.user !== undefined;
+  if (ownLog) {
+    ctx.warn(
+      'logfile',
+      `launchd opens StandardOutPath as root, so the job opens ${config.logfile} itself as ${config.user}: ` +
+        'its directory must exist and be writable by that user (launchd has no step that runs as root first)',
+    );
+  }
+  const args = ownLog ? ['/bin/sh', '-c', 'exec "$@" >>"$0" 2>&1', config.logfile, ...argv] : argv;
   const limits = config.nofile !== undefined ? { NumberOfFiles: config.nofile } : undefined;
   return {
     Label: launchd.label,
@@ -38,8 +52,7 @@ function job(config: NormalizedConfig, ctx: RenderContext): PlistObject {
     WorkingDirectory: config.cwd,
     // fromEntries: an env key such as "__proto__" stays an own key
     ...(Object.keys(config.env).length > 0 && { EnvironmentVariables: Object.fromEntries(Object.entries(config.env)) }),
-    StandardOutPath: config.logfile,
-    StandardErrorPath: config.logfile,
+    ...(!ownLog && { StandardOutPath: config.logfile, StandardErrorPath: config.logfile }),
     RunAtLoad: true,
     // Restart after a crash or a failing exit, not after a clean exit (the program
     // finished, or stopped on SIGTERM): KeepAlive true would relaunch it forever.
@@ -90,7 +103,7 @@ export const target: Target = {
     name: { support: 'mapped', how: 'default Label initgen.NAME' },
     description: { support: 'mapped', how: 'XML comment at the top' },
     longDescription: { support: 'ignored', how: 'launchd.plist has no description key' },
-    script: { support: 'mapped', how: 'ProgramArguments: NODE SCRIPT run' },
+    script: { support: 'mapped', how: 'ProgramArguments: NODE SCRIPT run (behind /bin/sh -c when user is set, see logfile)' },
     args: { support: 'mapped', how: 'ProgramArguments, after "--", one <string> each' },
     node: { support: 'mapped', how: 'ProgramArguments[0]' },
     user: { support: 'mapped', how: 'UserName (daemons only; an agent warns)' },
@@ -99,7 +112,10 @@ export const target: Target = {
     env: { support: 'mapped', how: 'EnvironmentVariables' },
     umask: { support: 'mapped', how: 'Umask (integer)' },
     pidfile: { support: 'ignored', how: 'launchd knows the pid; no pid file needed' },
-    logfile: { support: 'mapped', how: 'StandardOutPath and StandardErrorPath' },
+    logfile: {
+      support: 'mapped',
+      how: 'StandardOutPath and StandardErrorPath; with user set, the job\'s /bin/sh opens it after UserName applies (its directory must exist, writable by the user)',
+    },
     lockfile: { support: 'ignored', how: 'launchd tracks the job itself' },
     dependencies: { support: 'unsupported', how: 'launchd has no dependencies' },
     runlevels: { support: 'unsupported', how: 'launchd has no runlevels; RunAtLoad at boot or login' },

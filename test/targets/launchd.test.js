@@ -2,6 +2,7 @@
 // the launchd format check and read back by two independent plist parsers.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { chownSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import plist from 'plist';
@@ -28,13 +29,13 @@ test('contract §5: launchd: every config field lands in its launchd.plist(5) ke
   assert.deepEqual(plist.parse(file.content), {
     Label: 'org.example.hello',
     // never daemonize under launchd: `run` stays in the foreground
-    ProgramArguments: ['/usr/bin/node', '/opt/hello/app.js', 'run', '--', '--port', '8080', '--verbose'],
+    // with UserName, the job's own sh opens the log after the switch (issue 10 finding 14)
+    ProgramArguments: ['/bin/sh', '-c', 'exec "$@" >>"$0" 2>&1', '/var/log/hello/hello.log',
+      '/usr/bin/node', '/opt/hello/app.js', 'run', '--', '--port', '8080', '--verbose'],
     UserName: 'daemon',
     GroupName: 'daemon',
     WorkingDirectory: '/opt/hello',
     EnvironmentVariables: { NODE_ENV: 'production', PORT: '8080' },
-    StandardOutPath: '/var/log/hello/hello.log',
-    StandardErrorPath: '/var/log/hello/hello.log',
     RunAtLoad: true,
     KeepAlive: { SuccessfulExit: false },
     ThrottleInterval: 12,
@@ -44,7 +45,8 @@ test('contract §5: launchd: every config field lands in its launchd.plist(5) ke
     SoftResourceLimits: { NumberOfFiles: 65536 },
     HardResourceLimits: { NumberOfFiles: 65536 },
   });
-  assert.deepEqual(warnings.map((w) => w.field).sort(), ['dependencies', 'readiness', 'respawn', 'runlevels', 'startTimeout']);
+  assert.deepEqual(warnings.map((w) => w.field).sort(), ['dependencies', 'logfile', 'readiness', 'respawn', 'runlevels', 'startTimeout']);
+  assert.match(warnings.find((w) => w.field === 'logfile').message, /must exist and be writable by that user/);
 });
 
 test('contract §5: launchd: marked after the DOCTYPE, and the same bytes twice', async () => {
@@ -95,4 +97,53 @@ test('contract §5: launchd: hostile args and env read back exactly with plist (
   ].join('\n')], { input: files[0].content, encoding: 'utf8' });
   assert.equal(py.status, 0, py.stderr);
   assert.deepEqual(JSON.parse(py.stdout), expected);
+});
+
+// Issue 10 finding 14: launchd opens StandardOutPath as root, following links, before
+// UserName applies. With a user, the plist has no StandardOutPath and the log is opened
+// by the job's own sh, as the service user. macOS is not here, so the test runs the
+// plist's ProgramArguments as launchd would after the switch (setpriv to nobody) and
+// plants the link a service user could plant in a log directory it can write.
+const NO_SETPRIV = process.getuid() !== 0 ? 'needs root: to run the job as nobody, as launchd does after UserName'
+  : spawnSync('setpriv', ['--version']).status !== 0 && 'needs setpriv (Debian package util-linux)';
+
+test('issue 10 finding 14: launchd with a user: no StandardOutPath, and the log is opened as the user, after the switch', { skip: NO_SETPRIV }, async (t) => {
+  const dir = scratch('launchd-log');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const app = join(dir, 'app.js');
+  writeFileSync(app, "console.log('app: ' + process.argv.slice(2).join(' ')); console.error('app: to stderr');\n", { mode: 0o644 });
+  const logs = join(dir, 'logs');
+  mkdirSync(logs, { mode: 0o755 });
+  chownSync(logs, 65534, 65534); // the service user's own log directory
+  const secret = join(dir, 'secret');
+  writeFileSync(secret, 'root only\n', { mode: 0o600 });
+  const logfile = join(logs, 'app.log');
+  const { files } = await render('launchd', { name: 'app', script: app, node: process.execPath, user: 'nobody', logfile, args: ['a b'] });
+  const job = plist.parse(files[0].content);
+  assert.equal(job.UserName, 'nobody');
+  assert.equal(job.StandardOutPath, undefined, 'launchd would open it as root');
+  assert.equal(job.StandardErrorPath, undefined, 'launchd would open it as root');
+  const asJob = () => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...job.ProgramArguments], { cwd: dir, encoding: 'utf8' });
+
+  // the user points the log at a file only root may write: the job cannot follow it
+  symlinkSync(secret, logfile);
+  const attacked = asJob();
+  assert.notEqual(attacked.status, 0, 'the job must not start writing through the link');
+  assert.equal(readFileSync(secret, 'utf8'), 'root only\n');
+
+  // without the link, the user's job creates and appends to its log
+  rmSync(logfile);
+  const ok = asJob();
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(readFileSync(logfile, 'utf8'), 'app: run -- a b\napp: to stderr\n');
+  assert.equal(lstatSync(logfile).uid, 65534);
+});
+
+test('issue 10 finding 14: launchd without a user, or an agent, keeps StandardOutPath (no privilege to drop)', async () => {
+  for (const config of [{ name: 'a', script: '/a.js' }, { name: 'a', script: '/a.js', user: 'u', launchd: { kind: 'agent' } }]) {
+    const job = plist.parse((await render('launchd', config)).files[0].content);
+    assert.equal(job.StandardOutPath, '/var/log/a.log');
+    assert.equal(job.StandardErrorPath, '/var/log/a.log');
+    assert.deepEqual(job.ProgramArguments.slice(0, 2), ['/usr/bin/node', '/a.js']);
+  }
 });
