@@ -4,8 +4,8 @@
 // the SysV script passed NODE_OPTIONS (its --require code ran as root) and HOME=/root.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { target } from '../../dist/targets/sysv.js';
 import { writeProgram } from '../helpers/program.js';
@@ -42,6 +42,9 @@ test('INITGEN_PIDFILE in the caller\'s environment is no setting: stop leaves th
 
 test('INITGEN_DAEMON=1 has no effect: stop and status answer, nothing runs in the foreground', (t) => {
   const { box, node } = setup(t);
+  // the pid directory exists, so a `stop` that took the marker would publish its pid
+  // and run the service in the foreground (the finding), not fail on a missing directory
+  mkdirSync(dirname(box.pidfile), { recursive: true, mode: 0o755 });
   for (const action of ['stop', 'status']) {
     const r = node([action], { INITGEN_DAEMON: '1' });
     assert.equal(r.signal, null, `${action} ran as a foreground service until the timeout`);
