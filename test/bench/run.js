@@ -34,7 +34,7 @@ const CLI = here('../../bin/initgen.js');
 const EXAMPLE = here('../../examples/hello/initgen.json');
 const NAME = 'benchapp';
 // Why each budget is where it is: docs/benchmarks.md, "Why the budgets are where they are".
-const STATUS_BUDGET = { times: 1.15 };
+const STATUS_BUDGET = { times: 1.20 };
 const SYSV_STATUS_BUDGET = { times: 1 };
 
 const work = mkdtempSync(join(tmpdir(), 'initgen-bench-'));
