@@ -3,7 +3,7 @@
 // under real runsv and daemontools supervise. docs/unmodified.md.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -150,6 +150,47 @@ for (const [target, supervisor, tools] of [
     } finally {
       for (const w of s.workers) if (alive(w)) process.kill(w, 'SIGKILL');
     }
+  });
+}
+
+// runsv's ./finish gets the exit code of ./run as $1; plain daemontools has no finish,
+// so there only the restarts are observable.
+const finishing = (finished) => ({
+  ...runsv,
+  up(svc) {
+    writeFileSync(join(svc, 'finish'), `#!/bin/sh\necho "$1 $2" >> '${finished}'\n`, { mode: 0o755 });
+    return runsv.up(svc);
+  },
+});
+
+for (const [target, supervisor, tools] of [
+  ['runit', runsv, ['runsv', 'sv', 'chpst']],
+  ['daemontools', svscan, ['svscan', 'supervise', 'svc', 'svok']],
+]) {
+  const missing = tools.find((tool) => !has(tool));
+  const skip = NOT_ROOT || NO_WRAPPER || (missing && `needs ${missing} (${target})`);
+  test(`issue 16: ${target}: a program that calls process.exit(3) at start is restarted by the supervisor`, { skip }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'initgen-wrap-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const finished = join(dir, 'finished');
+    let starts = [];
+    let codes = [];
+    await superviseOnce(target, target === 'runit' ? finishing(finished) : supervisor, { name: 'wrapsvc', script: join(FIXTURES, 'exit3-again.cjs'), program: 'plain' }, {
+      async upAlso(svc) {
+        const file = `${readFileSync(join(svc, 'env', 'SUPERVISE_RECORD'), 'utf8').trim()}.starts`;
+        starts = await waitFor(() => {
+          const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+          return lines.length >= 2 && lines;
+        }, `${target}: the second start`, 20_000);
+        if (target === 'runit') {
+          codes = await waitFor(() => existsSync(finished) && readFileSync(finished, 'utf8').split('\n').filter(Boolean), `${target}: ./finish`, 20_000);
+        }
+      },
+    });
+    assert.ok(starts.length >= 2, `started ${starts.length} times`);
+    assert.notEqual(starts[0], starts[1], 'a new process each time');
+    for (const pid of starts) assert.equal(alive(Number(pid)), false);
+    if (target === 'runit') assert.equal(codes[0], '3 0', 'runsv saw exit code 3 (no signal)');
   });
 }
 
