@@ -151,3 +151,16 @@ test('`logs` to a terminal strips control characters; to a pipe it keeps them', 
   assert.equal(tty.status, 0, tty.stderr);
   assert.equal(tty.stdout.replace(/\r\n/g, '\n'), 'plain\n]0;ownedtitle\n');
 });
+
+test("a log file another user pre-created in a sticky world-writable directory: root's start refuses (4) and appends nothing, whatever fs.protected_regular says", { skip: needsRoot, timeout: 120_000 }, async () => {
+  const box = sandbox();
+  mkdirSync(dirname(box.logfile), { recursive: true });
+  spawnSync('chmod', ['1777', dirname(box.logfile)]);
+  writeFileSync(box.logfile, 'planted\n');
+  chownSync(box.logfile, 4242, 4242);
+  const start = await runFixture(['start'], { env: box.secEnv() });
+  assert.equal(start.code, 4, start.stdout + start.stderr);
+  assert.match(start.stderr, /log file/);
+  assert.equal(readFileSync(box.logfile, 'utf8'), 'planted\n', "root appended to another user's file");
+  assert.deepEqual(daemonsOf(box), []);
+});
