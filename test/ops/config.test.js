@@ -25,7 +25,7 @@ test('start with no config file: exit 6 naming where it looked, nothing started'
   const box = configured();
   const r = await box.run(['start']);
   assert.equal(r.code, 6, r.stderr);
-  assert.match(r.stderr, /^opsapp: no config file: none of .*etc\/config\.json, .*etc\/config\.yaml exists\n$/);
+  assert.match(r.stderr, /^opsapp: no config file: none of .*etc\/config\.json, .*etc\/config\.yaml(, \S+\/\.opsapp\/config\.\w+)* exists\n$/);
   assert.equal(existsSync(box.pidfile), false);
   assert.equal(existsSync(box.logfile), false, 'nothing was spawned: the log was never opened');
 });
