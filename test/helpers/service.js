@@ -44,8 +44,13 @@ export function makeSandbox(prefix = 'initgen-test-') {
 
 /** Run `node SCRIPT ACTION...` to completion; resolves { code, stdout, stderr }. */
 export function runAction(args, { env, script = FIXTURE, ...options } = {}) {
+  return runToEnd(process.execPath, [script, ...args], { env, ...options });
+}
+
+/** Run `command` with stdin closed to completion; resolves { code, signal, stdout, stderr }. */
+export function runToEnd(command, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

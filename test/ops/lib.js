@@ -1,12 +1,11 @@
 // Shared by the operations tests: a temp dir per service, its actions as real
 // processes, and an `after` that ends every daemon a test started, by pid.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isAlive, killHard } from '../helpers/service.js';
+import { isAlive, killHard, runToEnd } from '../helpers/service.js';
 
 export const APP = fileURLToPath(new URL('./app.js', import.meta.url));
 export const isRoot = process.getuid?.() === 0;
@@ -49,18 +48,8 @@ export function opsBox(extra = {}) {
   return box;
 }
 
-/** Run to completion: { code, stdout, stderr }. */
-export function run(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+/** Run to completion: { code, signal, stdout, stderr }. */
+export const run = runToEnd;
 
 /** Whether `command` is on PATH. */
 export function hasCommand(command) {

@@ -1,11 +1,11 @@
 // Shared by the security tests: a sandbox a root service runs in while `nobody`
 // attacks it, the service fixture run as a real process, and cleanup by pid.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxes } from '../helpers/daemons.js';
-import { isRoot } from '../helpers/service.js';
+import { isRoot, runToEnd } from '../helpers/service.js';
 
 export const NOBODY = 65534;
 export const asNobody = { uid: NOBODY, gid: NOBODY };
@@ -45,15 +45,7 @@ export function securitySandboxes(prefix) {
  * of outliving it.
  */
 export function runFixture(args, { env, limitMs = 120_000, ...options } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FIXTURE, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: limitMs, killSignal: 'SIGKILL', ...options });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runToEnd(process.execPath, [FIXTURE, ...args], { env, timeout: limitMs, killSignal: 'SIGKILL', ...options });
 }
 
 /** Run a shell command as nobody; throws with its stderr when it fails. */
