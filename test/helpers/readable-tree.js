@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const PARTS = ['package.json', 'dist', 'bin', 'templates', 'examples', 'test/fixtures', 'node_modules'];
+const PARTS = ['package.json', 'dist', 'bin', 'templates', 'examples', 'test/fixtures', 'test/ops', 'node_modules'];
 
 /** Every directory from `path` up to / lets others through (x for "other"). */
 function othersCanEnter(path) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { render, scratch, writeFiles } from '../targets/supervise-harness.js';
 
@@ -24,7 +24,8 @@ function lines(count, width = 100) {
 /** Run the generated log/run with `input` on stdin until the logger exits at its end. */
 function runLogger(script, input) {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', [script], { stdio: ['pipe', 'ignore', 'pipe'] });
+    // in the service directory, as runsv and supervise run it (and not in a checkout another user may not enter)
+    const child = spawn('sh', [script], { cwd: dirname(script), stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);

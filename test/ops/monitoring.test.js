@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chmodSync, readFileSync } from 'node:fs';
 import { APP, isRoot, opsBox, run } from './lib.js';
+import { readablePath } from '../helpers/readable-tree.js';
 
 const NOBODY = 65534;
 
@@ -145,7 +146,8 @@ test('check and status --json by a user who may not read the pid file: UNKNOWN (
   chmodSync(box.dir, 0o755);
   assert.equal((await box.run(['start'])).code, 0);
   chmodSync(box.pidfile, 0o600);
-  const asNobody = (args) => run(process.execPath, [APP, ...args], { env: box.env(), uid: NOBODY, gid: NOBODY });
+  // a checkout may be private (a CI runner's clone is often 0700): nobody runs a readable copy
+  const asNobody = (args) => run(process.execPath, [readablePath('test/ops/app.js'), ...args], { env: box.env(), uid: NOBODY, gid: NOBODY });
   const check = await asNobody(['check']);
   assert.equal(check.code, 3, check.stdout + check.stderr);
   assert.deepEqual(parsePluginLine(check.stdout), { service: 'opsapp', state: 'UNKNOWN', text: `cannot read pid file ${box.pidfile}: permission denied`, perf: {} });
