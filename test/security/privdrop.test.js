@@ -136,8 +136,9 @@ describe('the privilege drop', { skip: rootSkip }, () => {
 });
 
 describe('user and group together', { skip: rootSkip }, () => {
-  const USER = 'initgen-pd';
-  const EXTRA = 'initgen-pd-sup';
+  // per run, so that two suites running as root at once do not delete each other's accounts
+  const USER = `initgen-pd${process.pid}`;
+  const EXTRA = `${USER}-sup`;
   const remove = () => {
     for (const [tool, name] of [['userdel', USER], ['groupdel', USER], ['groupdel', EXTRA]]) spawnSync(tool, [name], { stdio: 'ignore' });
   };

@@ -9,8 +9,9 @@ import { daemonsOf, procStatus } from '../helpers/daemons.js';
 import { isAlive, isRoot, killHard, makeSandbox, runAction } from '../helpers/service.js';
 import { readablePath } from '../helpers/readable-tree.js';
 
-const USER = 'initgen-test';
-const EXTRA_GROUP = 'initgen-test-sup';
+// per run, so that two suites running as root at once do not delete each other's accounts
+const USER = `initgen-t${process.pid}`;
+const EXTRA_GROUP = `${USER}-sup`;
 const boxes = [];
 
 function removeAccounts() {
