@@ -8,7 +8,6 @@
 // read anything outside it, nor put a hostile name into `/etc/init.d/NAME stop`.
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { posix } from 'node:path';
 import { SERVICE_NAME_PATTERN } from '../config/schema.js';
 import { isTargetName, type TargetName } from '../targets/registry.js';
 import { closeDir, openDirIn, readFileIn, removeDirIn, removeIn, writeFileAtomic } from '../render/write.js';

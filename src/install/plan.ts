@@ -24,7 +24,7 @@ export class InstallError extends Error {
 export interface PlaceOptions {
   root: string;
   target?: TargetName;
-  scanDir?: string;
+  scanDir?: string | undefined;
 }
 
 /** The --target given, or the one the root's init system needs. */
