@@ -4,6 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { ConfigError } from './load.js';
 import { configSchema, SERVICE_NAME_PATTERN } from './schema.js';
 import type { InitgenConfig } from './types.js';
+import { nonXmlChar } from '../render/xml.js';
 
 /** What each schema pattern means, in words. */
 const PATTERN_WORDS: Record<string, string> = {
@@ -150,15 +151,13 @@ function kind(value: unknown): string {
 }
 
 // A NUL cannot pass through argv, the environment or most file formats.
-/** Characters outside XML 1.0's Char production (besides NUL, reported on its own). */
-const XML_UNREPRESENTABLE = /[\x01-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function nulProblems(value: unknown, path: string): string[] {
   if (typeof value === 'string') {
     if (value.includes('\0')) return [`Invalid \`${path}\`: contains a NUL byte, which cannot pass through argv or the environment`];
     // One config renders every target, and the SMF and launchd ones are XML 1.0
-    const bad = XML_UNREPRESENTABLE.exec(value)?.[0];
-    if (bad !== undefined) return [`Invalid \`${path}\`: contains U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which XML 1.0 (SMF, launchd) cannot carry`];
+    const bad = nonXmlChar(value);
+    if (bad !== undefined) return [`Invalid \`${path}\`: contains ${bad}, which XML 1.0 (SMF, launchd) cannot carry`];
     return [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => nulProblems(v, `${path}[${i}]`));

@@ -10,12 +10,15 @@ const NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\ud
 
 export class XmlCharError extends Error {}
 
-function check(value: string): void {
+/** The first character of VALUE that XML 1.0 cannot carry, as "U+XXXX"; undefined when none. */
+export function nonXmlChar(value: string): string | undefined {
   const m = NOT_XML.exec(value);
-  if (m) {
-    const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw new XmlCharError(`U+${code} cannot be written in XML 1.0`);
-  }
+  return m ? `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : undefined;
+}
+
+function check(value: string): void {
+  const bad = nonXmlChar(value);
+  if (bad !== undefined) throw new XmlCharError(`${bad} cannot be written in XML 1.0`);
 }
 
 export function isXmlSafe(value: string): boolean {
@@ -40,8 +43,13 @@ export function xmlAttr(value: string): string {
     .replace(/\r/g, '&#13;');
 }
 
-/** Text for inside an XML comment: "--" is not allowed there. */
+/**
+ * Text for inside an XML comment, on one line: a comment may not contain "--" nor end
+ * in "-" (XML 1.0 section 2.5), and control characters, line breaks included, become
+ * one space, so a comment at the top of a file (the marker) stays one line.
+ */
 export function xmlComment(value: string): string {
-  check(value);
-  return value.replace(/-(?=-)/g, '- ').replace(/-$/, '- ');
+  const line = value.replace(/[\x00-\x1f\x7f]+/g, ' ');
+  check(line);
+  return line.replace(/-(?=-)/g, '- ').replace(/-$/, '- ');
 }

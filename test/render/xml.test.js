@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { isXmlSafe, xmlAttr, xmlComment, xmlText } from '../../dist/render/xml.js';
+import { isXmlSafe, nonXmlChar, xmlAttr, xmlComment, xmlText } from '../../dist/render/xml.js';
 
 const VALUES = ['a & b', '<tag>', '"dq"', "'sq'", 'l1\nl2', 'tab\t', 'cr\r', 'ünï ✓ 日本', ']]>', '--', '$HOME `id`'];
 const py = (code, input) => spawnSync('python3', ['-c', code], { input, encoding: 'utf8' });
@@ -27,4 +27,15 @@ test('characters XML 1.0 cannot carry are refused, not dropped', () => {
     assert.throws(() => xmlAttr(bad), /cannot be written in XML/);
   }
   assert.equal(isXmlSafe('😀'), true);
+});
+
+test('issue 13: one xmlComment: no "--", no "-" at the end, one line, and what XML cannot carry is refused', () => {
+  assert.equal(xmlComment('a--b-'), 'a- -b- ');
+  assert.equal(xmlComment('---'), '- - - ');
+  // a line break or tab folds into one space (launchd's marker line); "-\n-" must not become "--"
+  assert.equal(xmlComment('one\n\ttwo\x7f'), 'one two ');
+  assert.equal(xmlComment('a-\n-b'), 'a- -b');
+  assert.throws(() => xmlComment('\uffff'), /U\+FFFF cannot be written in XML 1\.0/);
+  assert.equal(nonXmlChar('ok \ud83d\ude00'), undefined);
+  assert.equal(nonXmlChar('a\x01'), 'U+0001');
 });
