@@ -5,6 +5,7 @@ import { dirname, posix } from 'node:path';
 import type { ConfigField } from '../config/schema.js';
 import type { NormalizedConfig } from '../config/types.js';
 import type { FieldMapping, RenderContext, RenderedFile } from '../targets/types.js';
+import { generatedLine } from './marker.js';
 import { shQuote, shQuoteAll } from './sh.js';
 import { multilogLimits, svlogdConfig } from './log-limits.js';
 
@@ -170,7 +171,7 @@ export function renderServiceDir(f: Flavour, config: NormalizedConfig, ctx: Rend
   const command = [shQuoteAll(['env', '-i', CLEAN_PATH, ...exported]), ...f.wrap(wrapping, config, ctx), shQuoteAll(literal)].join(' ');
   // shellcheck flags `$`, backquotes and backslashes inside single quotes, which are meant literally here.
   const quotedOnPurpose = (...words: string[]): boolean => words.some((word) => /[$`\\]/.test(word));
-  const header = { name: shComment(name), description: shComment(config.description) };
+  const header = { name: shComment(name), marker: generatedLine(name), description: shComment(config.description) };
   // log/ first: svscan decides once, when it first sees the directory, whether it has a log service.
   files.push({
     installPath: `${dir}/log/run`,

@@ -1,5 +1,6 @@
 // logrotate snippet for the service's log file (docs/contract.md §3: copytruncate keeps working).
 import { logrotatePath } from '../render/logrotate.js';
+import { generatedLine } from '../render/marker.js';
 import { ignored, type Target } from './types.js';
 
 const notRun = ignored('rotation does not start the program');
@@ -55,7 +56,7 @@ export const target: Target = {
         outPath: `${config.name}.logrotate`,
         mode: 0o644,
         content: ctx.template('logrotate.mustache', {
-          name: config.name,
+          marker: generatedLine(config.name),
           path,
           copytruncate: config.logRotation === 'copytruncate',
           keep: config.logKeep ?? 8,

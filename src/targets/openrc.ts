@@ -1,5 +1,6 @@
 // OpenRC service script: openrc-run's start-stop-daemon backgrounds `NODE SCRIPT run`
 // and owns the pid file; settings use openrc-run's own variables.
+import { generatedLine } from '../render/marker.js';
 import { shQuote } from '../render/sh.js';
 import { openrcDependency } from '../render/openrc.js';
 import { logPrepareLines } from '../render/log-prepare.js';
@@ -98,7 +99,7 @@ export const target: Target = {
     });
 
     const content = ctx.template('service', {
-      name: config.name,
+      marker: generatedLine(config.name),
       nameQ: shQuote(config.name),
       descriptionQ: shQuote(commentLine(config.description) || config.name),
       vars,

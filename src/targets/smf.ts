@@ -3,6 +3,7 @@
 // tokens (%% is a literal %), so exec strings are sh-quoted, `%` doubled, and
 // then XML-escaped.
 import type { NormalizedConfig } from '../config/types.js';
+import { generatedLine } from '../render/marker.js';
 import { shQuote } from '../render/sh.js';
 import { xmlAttr, xmlComment, xmlText } from '../render/xml.js';
 import { settingWords, type SettingKey } from './settings.js';
@@ -124,7 +125,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   const env: Record<string, string> = { ...c.env };
   const user = c.user ?? (c.group !== undefined ? 'root' : undefined);
   return {
-    comment: xmlComment(c.name),
+    marker: xmlComment(generatedLine(c.name)),
     bundle: xmlAttr(c.name),
     service: xmlAttr(service),
     dependencies: deps.map((d) => ({ name: xmlAttr(d.name), grouping: d.grouping, fmri: xmlAttr(d.fmri) })),

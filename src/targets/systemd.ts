@@ -9,6 +9,7 @@ import {
   systemdPlainValue,
 } from '../render/systemd.js';
 import { logPrepareOneLine } from '../render/log-prepare.js';
+import { generatedLine } from '../render/marker.js';
 import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // systemd.special(7): targets that only order (After=) are passive or always in
@@ -92,6 +93,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   const prepare = ['/bin/sh', '-c', logPrepareOneLine(), 'initgen', c.name, c.logfile, c.user ?? '', owner];
   const start = ['/bin/sh', '-c', 'exec "$@" >>"$0" 2>&1', c.logfile, ...argv];
   return {
+    marker: generatedLine(c.name),
     name: c.name,
     description: systemdDescription(c.description),
     after,

@@ -2,6 +2,7 @@
 // and a POSIX sh body that hands every action but status to the program itself.
 import { ACTIONS, ACTION_CODES, OPERATION_ACTIONS, STATUS_CODES, usageLine } from '../lsb.js';
 import { commentLine, commentLines, lsbFacility, lsbHeader } from '../render/lsb.js';
+import { generatedLine } from '../render/marker.js';
 import { shQuote } from '../render/sh.js';
 import { idfileOf } from '../service/pidfile.js';
 import { settingWords } from './settings.js';
@@ -86,7 +87,7 @@ export const target: Target = {
       chkconfig: `${levels} ${CHKCONFIG_START} ${CHKCONFIG_STOP}`,
       descriptionHint: commentLine(config.description) || config.name,
       pidfileHint,
-      name: config.name,
+      marker: generatedLine(config.name),
       nameQ: shQuote(config.name),
       nodeQ: shQuote(config.node),
       scriptQ: shQuote(config.script),

@@ -1,5 +1,6 @@
 // Upstart job (init(5), upstart 1.x): the program runs in the foreground (`run`).
 import type { NormalizedConfig } from '../config/types.js';
+import { generatedLine } from '../render/marker.js';
 import { NL_VAR, nihQuotable, nihQuote, scriptWord } from '../render/upstart.js';
 import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
@@ -86,7 +87,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   const command = argv.map(scriptWord).join(' ');
   const logfile = scriptWord(c.logfile);
   return {
-    name: c.name,
+    marker: generatedLine(c.name),
     description: nihQuote(c.description.replace(/[\x00-\x1f\x7f]+/g, ' ').trim()),
     startOn,
     stopOn,
