@@ -2,6 +2,7 @@
 // an optional ./env envdir); only the tools that apply each setting differ, so both
 // targets are this one renderer with a different Flavour.
 import { dirname, posix } from 'node:path';
+import { runCommand } from '../command-line.js';
 import type { ConfigField } from '../config/schema.js';
 import type { NormalizedConfig } from '../config/types.js';
 import type { FieldMapping, RenderContext, RenderedFile } from '../targets/types.js';
@@ -77,12 +78,6 @@ export function envdirFile(value: string): string {
 export function logDir(config: NormalizedConfig): string {
   const dir = posix.join(dirname(config.logfile), config.name);
   return dir === config.logfile ? `${config.logfile}.d` : dir;
-}
-
-export function programWords(config: NormalizedConfig): string[] {
-  const words = [config.node, ...config.nodeArgs, config.script, 'run'];
-  if (config.args.length > 0) words.push('--', ...config.args);
-  return words;
 }
 
 /** Field table shared by both flavours; `own` supplies the lines that name each flavour's tools. */
@@ -167,7 +162,7 @@ export function renderServiceDir(f: Flavour, config: NormalizedConfig, ctx: Rend
   // and the config's variables. Values envdir would alter are given to env(1)
   // itself, which passes every byte.
   const exported = useEnvdir ? [] : entries.map(([k, v]) => `${k}=${v}`);
-  const literal = programWords(config);
+  const literal = runCommand(config);
   const command = [shQuoteAll(['env', '-i', CLEAN_PATH, ...exported]), ...f.wrap(wrapping, config, ctx), shQuoteAll(literal)].join(' ');
   // shellcheck flags `$`, backquotes and backslashes inside single quotes, which are meant literally here.
   const quotedOnPurpose = (...words: string[]): boolean => words.some((word) => /[$`\\]/.test(word));

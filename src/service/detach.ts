@@ -5,6 +5,7 @@
 // to `start` itself. Whatever this returns with a pid still alive, the caller stops.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { programArgs } from '../command-line.js';
 import { fs } from './builtins.js';
 import type { Interrupt } from './interrupt.js';
 import { openLogForAppend } from './logfile.js';
@@ -122,7 +123,7 @@ export async function spawnDaemon(request: SpawnRequest): Promise<SpawnResult> {
   const { interrupt } = request;
   if (interrupt.signal) return { kind: 'failed', outcome: 'genericError', reason: `interrupted by ${interrupt.signal}; no daemon was spawned` };
   const logFd = openLogForAppend(request.logfile);
-  const argv = [...process.execArgv, request.script, 'run', DAEMON_WORD, ...request.words, ...(request.args.length ? ['--', ...request.args] : [])];
+  const argv = programArgs({ nodeArgs: process.execArgv, script: request.script, action: 'run', words: [DAEMON_WORD, ...request.words], args: request.args });
   let child: ChildProcess;
   let writer: LogWriter | undefined;
   try {

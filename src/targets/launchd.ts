@@ -3,6 +3,7 @@
 import type { PlistObject } from 'plist';
 // Only the package's builder: its index also loads the parser and an XML DOM (13 ms) we never use.
 import plistBuild from 'plist/lib/build.js';
+import { runCommand } from '../command-line.js';
 import type { NormalizedConfig } from '../config/types.js';
 import { generatedLine } from '../render/marker.js';
 import { isXmlSafe, xmlComment } from '../render/xml.js';
@@ -21,7 +22,7 @@ function job(config: NormalizedConfig, ctx: RenderContext): PlistObject {
       ctx.warn(field, 'a launchd agent runs as the logged-in user; UserName/GroupName apply to daemons only');
     }
   }
-  const argv = [config.node, ...config.nodeArgs, config.script, 'run', ...(config.args.length > 0 ? ['--', ...config.args] : [])];
+  const argv = runCommand(config);
   // docs/contract.md §3: launchd opens StandardOutPath/StandardErrorPath as root,
   // following links, before UserName applies, so a service user who can write the log
   // directory could point the log at any file. With a user, the service's own sh opens

@@ -1,6 +1,7 @@
 // OpenRC service script: openrc-run's start-stop-daemon backgrounds `NODE SCRIPT run`
 // and owns the pid file; settings use openrc-run's own variables.
 import { generatedLine } from '../render/marker.js';
+import { programArgs } from '../command-line.js';
 import { shQuote } from '../render/sh.js';
 import { openrcDependency } from '../render/openrc.js';
 import { logPrepareLines } from '../render/log-prepare.js';
@@ -78,8 +79,10 @@ export const target: Target = {
     const node = ref('initgen_node', config.node);
     const envWords = Object.entries(config.env).map(([key, value], i) => ref(`initgen_env${i}`, `${key}=${value}`));
     const argv = ['-i', ref('initgen_path', CLEAN_PATH), ...envWords, '/bin/sh', '-c', ref('initgen_open_log', OPEN_LOG)];
-    argv.push(ref('initgen_logfile', config.logfile), node, ...config.nodeArgs.map((a, i) => ref(`initgen_node_arg${i}`, a)), ref('initgen_script', config.script), 'run');
-    if (config.args.length) argv.push('--', ...config.args.map((a, i) => ref(`initgen_arg${i}`, a)));
+    const logfile = ref('initgen_logfile', config.logfile);
+    const nodeArgs = config.nodeArgs.map((a, i) => ref(`initgen_node_arg${i}`, a));
+    const script = ref('initgen_script', config.script);
+    argv.push(logfile, node, ...programArgs({ nodeArgs, script, action: 'run', args: config.args.map((a, i) => ref(`initgen_arg${i}`, a)) }));
     ref('initgen_cwd', config.cwd);
 
     const user = config.user === undefined ? undefined : config.user + (config.group ? `:${config.group}` : '');

@@ -2,6 +2,7 @@
 // svc.startd runs a method as `/sbin/sh -c "exec EXEC"` after expanding `%`
 // tokens (%% is a literal %), so exec strings are sh-quoted, `%` doubled, and
 // then XML-escaped.
+import { programArgs } from '../command-line.js';
 import type { NormalizedConfig } from '../config/types.js';
 import { generatedLine } from '../render/marker.js';
 import { shQuote } from '../render/sh.js';
@@ -108,9 +109,6 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     if (c.given.has('respawn')) ctx.warn('respawn', `startd/critical_failure_count must be 2-10; using ${count}`);
   }
 
-  // Program arguments only where the library takes them (start, run): stop and
-  // reload refuse them with exit 2, which svc.startd answers with maintenance.
-  const tail = c.args.length > 0 ? ['--', ...c.args] : [];
   // settings as words after the action (the library reads no INITGEN_* variable); user,
   // group and cwd are method_credential's and method_context's. contract: working_directory
   // is only where `start` runs; the daemon it spawns changes to the cwd setting (default /),
@@ -119,8 +117,10 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     ? ['name', 'pidfile', 'logfile', 'lockfile', 'cwd', 'umask', 'stop-timeout', 'start-timeout', 'settle-time', 'env']
     : ['name', 'umask', 'env'];
   const words = settingWords(c, keys);
-  const cmd = (action: string, redirect = '', args = tail): string =>
-    xmlAttr([c.node, ...c.nodeArgs, c.script, action, ...words, ...args].map(shQuote).join(' ').concat(redirect).replace(/%/g, '%%'));
+  // Program arguments only where the library takes them (start, run): stop and
+  // reload refuse them with exit 2, which svc.startd answers with maintenance.
+  const cmd = (action: string, redirect = '', args = c.args): string =>
+    xmlAttr([c.node, ...programArgs({ nodeArgs: c.nodeArgs, script: c.script, action, words, args })].map(shQuote).join(' ').concat(redirect).replace(/%/g, '%%'));
 
   const env: Record<string, string> = { ...c.env };
   const user = c.user ?? (c.group !== undefined ? 'root' : undefined);

@@ -1,5 +1,6 @@
 // systemd service unit: the program runs in the foreground (`run`) under systemd.
 import { dirname } from 'node:path';
+import { runCommand } from '../command-line.js';
 import type { NormalizedConfig } from '../config/types.js';
 import type { ConfigField } from '../config/schema.js';
 import {
@@ -85,7 +86,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   if (c.given.has('runlevels') && c.runlevels.start.join('') !== '2345') {
     ctx.warn('runlevels', 'systemd has no runlevels; the unit is WantedBy=multi-user.target');
   }
-  const argv = [c.node, ...c.nodeArgs, c.script, 'run', ...(c.args.length > 0 ? ['--', ...c.args] : [])];
+  const argv = runCommand(c);
   // docs/contract.md §3: PID 1 opens StandardOutput=append:FILE as root, following
   // links, before User= applies. Instead root only prepares the file (ExecStartPre=+,
   // see render/log-prepare.ts) and the service's own sh opens it after the switch.

@@ -1,4 +1,5 @@
 // Upstart job (init(5), upstart 1.x): the program runs in the foreground (`run`).
+import { runCommand } from '../command-line.js';
 import type { NormalizedConfig } from '../config/types.js';
 import { generatedLine } from '../render/marker.js';
 import { NL_VAR, nihQuotable, nihQuote, scriptWord } from '../render/upstart.js';
@@ -82,7 +83,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   if (c.given.has('startTimeout')) ctx.warn('startTimeout', 'upstart has no start timeout');
 
   const keys = Object.keys(c.env).sort();
-  const argv = [c.node, ...c.nodeArgs, c.script, 'run', ...(c.args.length > 0 ? ['--', ...c.args] : [])];
+  const argv = runCommand(c);
   const scriptEnv = keys.filter((k) => !nihQuotable(c.env[k] ?? '')).map((k) => `${k}=${scriptWord(c.env[k] ?? '')}`);
   const command = argv.map(scriptWord).join(' ');
   const logfile = scriptWord(c.logfile);
