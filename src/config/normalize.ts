@@ -1,19 +1,9 @@
-// Fill in every default, so targets render from one complete shape.
+// Fill in every default, so targets render from one complete shape. The defaults the
+// library shares are in src/defaults.ts; those only a target uses are here.
 import type { ConfigField } from './schema.js';
 import type { InitgenConfig, NormalizedConfig } from './types.js';
 import { programDefaults } from '../wrap/locate.js';
-
-export const DEFAULTS = {
-  cwd: '/',
-  umask: '022',
-  runlevels: { start: ['2', '3', '4', '5'], stop: ['0', '1', '6'] },
-  respawn: { enabled: true, count: 10, seconds: 5 },
-  readiness: 'run',
-  startTimeout: 30,
-  stopTimeout: 10,
-  /** the library's default (DEFAULT_SETTLE_TIME in src/service/options.ts) */
-  settleTime: 0.5,
-} as const;
+import { DEFAULTS, defaultLogfile, defaultPidfile } from '../defaults.js';
 
 /** `config` must already be valid against the schema. */
 export function normalize(config: InitgenConfig, nodePath: string = process.execPath): NormalizedConfig {
@@ -31,8 +21,8 @@ export function normalize(config: InitgenConfig, nodePath: string = process.exec
     cwd: config.cwd ?? program.cwd ?? DEFAULTS.cwd,
     env: config.env ?? {},
     umask: (config.umask ?? DEFAULTS.umask).padStart(4, '0').slice(-3),
-    pidfile: config.pidfile ?? `/run/${name}.pid`,
-    logfile: config.logfile ?? `/var/log/${name}.log`,
+    pidfile: config.pidfile ?? defaultPidfile(name),
+    logfile: config.logfile ?? defaultLogfile(name),
     ...(config.lockfile !== undefined && { lockfile: config.lockfile }),
     dependencies: config.dependencies ?? [],
     runlevels: {
@@ -65,7 +55,7 @@ export function normalize(config: InitgenConfig, nodePath: string = process.exec
       systemCallFilter: config.hardening?.systemCallFilter ?? false,
       bindLowPorts: config.hardening?.bindLowPorts ?? false,
     },
-    logRotation: config.logRotation ?? 'copytruncate',
+    logRotation: config.logRotation ?? DEFAULTS.logRotation,
     ...(config.logMaxSize !== undefined && { logMaxSize: config.logMaxSize }),
     ...(config.logKeep !== undefined && { logKeep: config.logKeep }),
     program: program.kind,

@@ -1,12 +1,16 @@
 // The published JSON Schema of an initgen config file (`initgen schema` prints it).
 // It is the single source of truth for validation; `types.ts` mirrors it for TypeScript.
+// Its patterns and the defaults its descriptions name come from their own homes, which
+// the library shares (src/patterns.ts, src/defaults.ts).
+import { DEFAULTS } from '../defaults.js';
+import { ACCOUNT, ENV_NAME, FMRI_PREFIX, LAUNCHD_LABEL, SERVICE_NAME, UMASK } from '../patterns.js';
 
 const absolutePath = { type: 'string', pattern: '^/', minLength: 2 } as const;
 
 export const DEPENDENCY_NAMES = ['network', 'remote-fs', 'local-fs', 'syslog', 'time'] as const;
 export type AbstractDependency = (typeof DEPENDENCY_NAMES)[number];
 
-export const SERVICE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$';
+export const SERVICE_NAME_PATTERN = SERVICE_NAME.source;
 
 export const configSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -27,16 +31,16 @@ export const configSchema = {
     script: { ...absolutePath, description: 'Absolute path of the Node program that calls init.simple().' },
     args: { type: 'array', items: { type: 'string' }, description: 'Extra arguments, passed after "--" to the program.' },
     node: { ...absolutePath, description: 'Absolute path of the node binary the service runs with. Default: the node running initgen.' },
-    user: { type: 'string', minLength: 1, pattern: '^[^\\s:]+$', description: 'User to run as.' },
-    group: { type: 'string', minLength: 1, pattern: '^[^\\s:]+$', description: 'Group to run as.' },
-    cwd: { type: 'string', pattern: '^/', description: 'Working directory. Default "/".' },
+    user: { type: 'string', minLength: 1, pattern: ACCOUNT.source, description: 'User to run as.' },
+    group: { type: 'string', minLength: 1, pattern: ACCOUNT.source, description: 'Group to run as.' },
+    cwd: { type: 'string', pattern: '^/', description: `Working directory. Default "${DEFAULTS.cwd}".` },
     env: {
       type: 'object',
-      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      propertyNames: { pattern: ENV_NAME.source },
       additionalProperties: { type: 'string' },
       description: 'Environment variables.',
     },
-    umask: { type: 'string', pattern: '^0?[0-7]{3}$', description: 'File mode creation mask, octal. Default "022".' },
+    umask: { type: 'string', pattern: UMASK.source, description: `File mode creation mask, octal. Default "${DEFAULTS.umask}".` },
     pidfile: { ...absolutePath, description: 'Pid file. Default /run/NAME.pid.' },
     logfile: { ...absolutePath, description: 'Log file for stdout and stderr. Default /var/log/NAME.log.' },
     lockfile: { ...absolutePath, description: 'Optional RHEL-style lock file (/var/lock/subsys/NAME).' },
@@ -53,7 +57,7 @@ export const configSchema = {
         start: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['S', '0', '1', '2', '3', '4', '5', '6'] } },
         stop: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['S', '0', '1', '2', '3', '4', '5', '6'] } },
       },
-      description: 'SysV runlevels. Default start 2 3 4 5, stop 0 1 6.',
+      description: `SysV runlevels. Default start ${DEFAULTS.runlevels.start.join(' ')}, stop ${DEFAULTS.runlevels.stop.join(' ')}.`,
     },
     respawn: {
       type: 'object',
@@ -63,20 +67,20 @@ export const configSchema = {
         count: { type: 'integer', minimum: 1 },
         seconds: { type: 'integer', minimum: 1 },
       },
-      description: 'Restart the service when it dies: at most COUNT restarts in SECONDS. Default enabled, 10 in 5 s.',
+      description: `Restart the service when it dies: at most COUNT restarts in SECONDS. Default enabled, ${DEFAULTS.respawn.count} in ${DEFAULTS.respawn.seconds} s.`,
     },
     readiness: {
       type: 'string',
       enum: ['run', 'explicit'],
-      description: '"run": ready once run() is entered; "explicit": the program calls ready(). Default "run".',
+      description: `"run": ready once run() is entered; "explicit": the program calls ready(). Default "${DEFAULTS.readiness}".`,
     },
-    startTimeout: { type: 'integer', minimum: 1, maximum: 86400, description: 'Seconds to wait for readiness. Default 30.' },
-    stopTimeout: { type: 'integer', minimum: 1, maximum: 86400, description: 'Seconds between SIGTERM and SIGKILL. Default 10.' },
+    startTimeout: { type: 'integer', minimum: 1, maximum: 86400, description: `Seconds to wait for readiness. Default ${DEFAULTS.startTimeout}.` },
+    stopTimeout: { type: 'integer', minimum: 1, maximum: 86400, description: `Seconds between SIGTERM and SIGKILL. Default ${DEFAULTS.stopTimeout}.` },
     settleTime: {
       type: 'number',
       minimum: 0,
       maximum: 86400,
-      description: 'With readiness "run": seconds the daemon must stay alive after run() is entered for `start` to succeed; 0: none. Default 0.5.',
+      description: `With readiness "run": seconds the daemon must stay alive after run() is entered for \`start\` to succeed; 0: none. Default ${DEFAULTS.settleTime}.`,
     },
     nice: { type: 'integer', minimum: -20, maximum: 19, description: 'Scheduling priority.' },
     nofile: { type: 'integer', minimum: 1, description: 'Open-file limit (RLIMIT_NOFILE).' },
@@ -84,7 +88,7 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        label: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' },
+        label: { type: 'string', pattern: LAUNCHD_LABEL.source },
         kind: { type: 'string', enum: ['daemon', 'agent'] },
       },
       description: 'launchd: label (default "initgen.NAME") and daemon or agent (default daemon).',
@@ -100,7 +104,7 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         model: { type: 'string', enum: ['child', 'contract'] },
-        fmriPrefix: { type: 'string', pattern: '^[a-z][a-z0-9_/-]*$' },
+        fmriPrefix: { type: 'string', pattern: FMRI_PREFIX.source },
       },
       description: 'SMF: service model (default "child": runs `run` in the foreground) and FMRI prefix (default "site").',
     },
@@ -125,7 +129,7 @@ export const configSchema = {
     logRotation: {
       type: 'string',
       enum: ['copytruncate', 'writer'],
-      description: 'Log rotation without a restart: "copytruncate" (default; logrotate copies then truncates, which can lose lines) or "writer" (a log writer process between the daemon and the file, which loses none).',
+      description: `Log rotation without a restart: "${DEFAULTS.logRotation}" (default; logrotate copies then truncates, which can lose lines) or "writer" (a log writer process between the daemon and the file, which loses none).`,
     },
     logMaxSize: {
       type: 'integer',
@@ -135,7 +139,7 @@ export const configSchema = {
     logKeep: {
       type: 'integer',
       minimum: 0,
-      description: 'Rotated log files kept (multilog n, svlogd n, logrotate rotate, the log writer). Default: each tool\'s own (logrotate snippet 8, library writer 5).',
+      description: `Rotated log files kept (multilog n, svlogd n, logrotate rotate, the log writer). Default: each tool's own (logrotate snippet ${DEFAULTS.logrotateKeep}, library writer ${DEFAULTS.logKeep}).`,
     },
   },
 } as const;

@@ -2,19 +2,20 @@
 // problem, which field is wrong and why ("Invalid `nice`: expected ...").
 import type { ErrorObject } from 'ajv';
 import { ConfigError } from './load.js';
-import { configSchema, SERVICE_NAME_PATTERN } from './schema.js';
+import { configSchema } from './schema.js';
+import { ACCOUNT, ENV_NAME, FMRI_PREFIX, LAUNCHD_LABEL, SERVICE_NAME, UMASK } from '../patterns.js';
 import type { InitgenConfig } from './types.js';
 import { nonXmlChar } from '../render/xml.js';
 
 /** What each schema pattern means, in words. */
 const PATTERN_WORDS: Record<string, string> = {
   '^/': 'an absolute path',
-  [SERVICE_NAME_PATTERN]: 'a service name (letters, digits, _ . @ -)',
-  '^[^\\s:]+$': 'a name without spaces or colons',
-  '^0?[0-7]{3}$': 'an octal umask such as "022"',
-  '^[A-Za-z_][A-Za-z0-9_]*$': 'an environment variable name (letters, digits, _; not starting with a digit)',
-  '^[A-Za-z0-9][A-Za-z0-9_.-]*$': 'a launchd label (letters, digits, _ . -)',
-  '^[a-z][a-z0-9_/-]*$': 'an FMRI prefix (lowercase letters, digits, _ / -)',
+  [SERVICE_NAME.source]: 'a service name (letters, digits, _ . @ -)',
+  [ACCOUNT.source]: 'a name without spaces or colons',
+  [UMASK.source]: 'an octal umask such as "022"',
+  [ENV_NAME.source]: 'an environment variable name (letters, digits, _; not starting with a digit)',
+  [LAUNCHD_LABEL.source]: 'a launchd label (letters, digits, _ . -)',
+  [FMRI_PREFIX.source]: 'an FMRI prefix (lowercase letters, digits, _ / -)',
 };
 
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };

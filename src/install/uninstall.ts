@@ -4,6 +4,7 @@ import type { NormalizedConfig } from '../config/types.js';
 import { generate } from '../generate.js';
 import { shQuoteAll } from '../render/sh.js';
 import { MARKER } from '../render/marker.js';
+import { DEFAULTS } from '../defaults.js';
 import { readFileIn, removeDirIn, removeIn, whyFailed } from '../render/write.js';
 import { isTargetName, type TargetName } from '../targets/registry.js';
 import type { RenderedFile } from '../targets/types.js';
@@ -66,7 +67,7 @@ async function uninstallOne(opts: UninstallOptions, m: Manifest): Promise<void> 
     const content = found.kind === 'file' ? found.content.toString('utf8') : '';
     files.push({ installPath: f.path, outPath: f.path, mode: f.mode, content });
   }
-  const stopTimeout = opts.config?.stopTimeout ?? 10;
+  const stopTimeout = opts.config?.stopTimeout ?? DEFAULTS.stopTimeout;
   const where = await site({ root, target: m.target, scanDir: opts.scanDir ?? m.scanDir }, m.name, files, stopTimeout);
   const enabler = ENABLERS[m.target];
   const stopping: Action[] = opts.enable ? enabler.disable(where) : [];

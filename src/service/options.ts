@@ -1,10 +1,12 @@
-// The options of init.simple() / createService(): their types, defaults, the
+// The options of init.simple() / createService(): their types, defaults (src/defaults.ts), the
 // settings words a generated wrapper passes (settings.ts), and validation.
 // A wrong option is LSB "program is not configured" (6); every problem is reported, one line each.
 import { basename, extname, isAbsolute } from 'node:path';
 import { isKiller, killerTimeoutMs, type Killer } from './killers.js';
 import { ServiceFailure } from './outcome.js';
 import { noSettings, type Settings } from './settings.js';
+import { DEFAULTS } from '../defaults.js';
+import { ACCOUNT, ENV_NAME, SERVICE_NAME, UMASK } from '../patterns.js';
 
 export interface RunContext {
   /** arguments given after `--` on the command line */
@@ -96,10 +98,6 @@ const KNOWN = new Set([
   'config', 'version',
 ]);
 
-const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
-/** POSIX portable environment variable names, as a kept name must be */
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 class Problem extends Error {}
 
 /**
@@ -136,7 +134,7 @@ class Checker {
 
 function parseUmask(c: Checker, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0o777) return value;
-  if (typeof value === 'string' && /^0?[0-7]{3}$/.test(value)) return parseInt(value, 8);
+  if (typeof value === 'string' && UMASK.test(value)) return parseInt(value, 8);
   throw c.invalid('umask', 'an octal mode such as "022" or 0o022', value);
 }
 
@@ -150,12 +148,9 @@ function seconds(c: Checker, option: string, given: unknown, fallback: number): 
   return Math.round(value * 1000);
 }
 
-/** Seconds (docs/design.md "The settle window" says why this many). */
-export const DEFAULT_SETTLE_TIME = 0.5;
-
 /** Like the timeouts, but 0 (no settle window) is allowed. */
 function settleTime(c: Checker, given: unknown): number {
-  if (given === undefined) return DEFAULT_SETTLE_TIME * 1000;
+  if (given === undefined) return DEFAULTS.settleTime * 1000;
   const value = typeof given === 'string' && /^\d+(\.\d+)?$/.test(given) ? Number(given) : given;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 86400) {
     throw c.invalid('settleTime', 'a number of seconds, 0 or more', given);
@@ -172,7 +167,7 @@ function absolutePath(c: Checker, option: string, value: unknown): string {
 
 function optionalName(c: Checker, option: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '' || /[\s:\0]/.test(value)) {
+  if (typeof value !== 'string' || !ACCOUNT.test(value) || value.includes('\0')) {
     throw c.invalid(option, 'a user or group name (or numeric id)', value);
   }
   return value;
@@ -231,7 +226,7 @@ export function resolveOptions(options: ServiceOptions, settings: Settings = noS
     name = derivedName(options.pidfile, script);
   }
   if (typeof merged.run !== 'function') c.note(c.invalid('run', 'a function', merged.run).message);
-  const readiness = merged.readiness ?? 'run';
+  const readiness = merged.readiness ?? DEFAULTS.readiness;
   if (readiness !== 'run' && readiness !== 'explicit') c.note(c.invalid('readiness', '"run" or "explicit"', readiness).message);
   const pidfile = c.take(() => absolutePath(c, 'pidfile', merged.pidfile));
   const logfile = c.take(() => absolutePath(c, 'logfile', merged.logfile));
@@ -249,7 +244,7 @@ export function resolveOptions(options: ServiceOptions, settings: Settings = noS
   }
   // node-init's README passes process.argv[3], often no action at all: simple.ts uses it only when it is one
   if (merged.command !== undefined && typeof merged.command !== 'string') c.note(c.invalid('command', 'an action name', merged.command).message);
-  let stopTimeoutMs = c.take(() => seconds(c, 'stopTimeout', merged.stopTimeout, 10));
+  let stopTimeoutMs = c.take(() => seconds(c, 'stopTimeout', merged.stopTimeout, DEFAULTS.stopTimeout));
   if (merged.killer !== undefined) {
     if (!isKiller(merged.killer)) {
       c.note(c.invalid('killer', 'init.hardKiller(ms) or init.softKiller(ms)', merged.killer).message);
@@ -263,12 +258,12 @@ export function resolveOptions(options: ServiceOptions, settings: Settings = noS
       }
     }
   }
-  const startTimeoutMs = c.take(() => seconds(c, 'startTimeout', merged.startTimeout, 30));
+  const startTimeoutMs = c.take(() => seconds(c, 'startTimeout', merged.startTimeout, DEFAULTS.startTimeout));
   const settleTimeMs = c.take(() => settleTime(c, merged.settleTime));
-  const logRotation = merged.logRotation ?? 'copytruncate';
+  const logRotation = merged.logRotation ?? DEFAULTS.logRotation;
   if (logRotation !== 'copytruncate' && logRotation !== 'writer') c.note(c.invalid('logRotation', '"copytruncate" or "writer"', logRotation).message);
-  const logMaxSize = c.take(() => count(c, 'logMaxSize', merged.logMaxSize, 0));
-  const logKeep = c.take(() => count(c, 'logKeep', merged.logKeep, 5));
+  const logMaxSize = c.take(() => count(c, 'logMaxSize', merged.logMaxSize, DEFAULTS.logMaxSize));
+  const logKeep = c.take(() => count(c, 'logKeep', merged.logKeep, DEFAULTS.logKeep));
   if (c.problems.length > 0) {
     throw new ServiceFailure('notConfigured', c.problems.map((p) => `${name}: ${p}`).join('\n'));
   }

@@ -1,6 +1,7 @@
 // The service's own process: `run` in the foreground for supervisors, or the
 // detached daemon that `start` spawned (docs/contract.md §4). Sets identity, then hands over to user code.
 import { ACTION_CODES } from '../lsb.js';
+import { DEFAULTS, DEFAULT_UMASK } from '../defaults.js';
 import type { ResolvedOptions, RunContext } from './options.js';
 import { errnoReason, failed, ServiceFailure, withName } from './outcome.js';
 import { publishPidfile, removePidfile } from './pidfile.js';
@@ -54,8 +55,8 @@ function installSignalHandlers(options: ResolvedOptions, daemon: boolean, runnin
 function becomeTheService(options: ResolvedOptions, daemon: boolean): void {
   process.title = options.name;
   if (daemon) {
-    process.umask(options.umask ?? 0o022);
-    process.chdir(options.cwd ?? '/');
+    process.umask(options.umask ?? DEFAULT_UMASK);
+    process.chdir(options.cwd ?? DEFAULTS.cwd);
   } else {
     // Under a supervisor, cwd and umask are the supervisor's to set unless the program asks.
     if (options.umask !== undefined) process.umask(options.umask);

@@ -1,4 +1,5 @@
 // logrotate snippet for the service's log file (docs/contract.md §3: copytruncate keeps working).
+import { DEFAULTS } from '../defaults.js';
 import { logrotatePath } from '../render/logrotate.js';
 import { generatedLine } from '../render/marker.js';
 import { ignored, type Target } from './types.js';
@@ -59,7 +60,7 @@ export const target: Target = {
           marker: generatedLine(config.name),
           path,
           copytruncate: config.logRotation === 'copytruncate',
-          keep: config.logKeep ?? 8,
+          keep: config.logKeep ?? DEFAULTS.logrotateKeep,
           maxsize: config.logMaxSize ? String(config.logMaxSize) : '',
         }),
       },

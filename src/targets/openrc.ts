@@ -2,6 +2,7 @@
 // and owns the pid file; settings use openrc-run's own variables.
 import { generatedLine } from '../render/marker.js';
 import { programArgs } from '../command-line.js';
+import { defaultPidfile } from '../defaults.js';
 import { shQuote } from '../render/sh.js';
 import { openrcDependency } from '../render/openrc.js';
 import { logPrepareLines } from '../render/log-prepare.js';
@@ -64,7 +65,7 @@ export const target: Target = {
     // start-stop-daemon.sh uses pidfile unquoted
     let pidfile = config.pidfile;
     if (shQuote(pidfile) !== pidfile) {
-      pidfile = `/run/${config.name}.pid`;
+      pidfile = defaultPidfile(config.name);
       ctx.warn('pidfile', `OpenRC splits pidfile= on whitespace when stopping: using ${pidfile}`);
     }
 

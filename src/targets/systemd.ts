@@ -1,6 +1,7 @@
 // systemd service unit: the program runs in the foreground (`run`) under systemd.
 import { dirname } from 'node:path';
 import { runCommand } from '../command-line.js';
+import { DEFAULTS } from '../defaults.js';
 import type { NormalizedConfig } from '../config/types.js';
 import type { ConfigField } from '../config/schema.js';
 import {
@@ -108,7 +109,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     restart: c.respawn.enabled ? 'on-failure' : 'no',
     user: plain(ctx, 'user', c.user),
     group: plain(ctx, 'group', c.group),
-    cwd: plain(ctx, 'cwd', c.cwd) ?? '/',
+    cwd: plain(ctx, 'cwd', c.cwd) ?? DEFAULTS.cwd,
     env: Object.keys(c.env)
       .sort()
       .map((k) => systemdEnvAssignment(k, c.env[k] ?? '')),

@@ -13,6 +13,7 @@
 import { basename, dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simple } from '../service/simple.js';
+import { defaultLogfile, defaultPidfile } from '../defaults.js';
 
 const SELF = import.meta.url;
 
@@ -55,8 +56,8 @@ await new Promise<void>((release) => {
   simple({
     name,
     // defaults for a hand-typed command line; generated files always give the settings
-    pidfile: `/run/${name}.pid`,
-    logfile: `/var/log/${name}.log`,
+    pidfile: defaultPidfile(name),
+    logfile: defaultLogfile(name),
     cwd: dirname(program),
     run({ args }) {
       // The program sees the command line it would have had when started directly.

@@ -252,8 +252,8 @@ async function lifecycleFigures() {
   const bareNode = ['bare `node -e 0`', m.bare];
   // `start` waits the settle window (docs/design.md) on top of two Node start-ups: the budget
   // is the one `start` had before the window, plus the window. The row without it shows the rest did not grow.
-  const { DEFAULT_SETTLE_TIME } = await import('../../dist/service/options.js');
-  const settleMs = DEFAULT_SETTLE_TIME * 1000;
+  const { DEFAULTS } = await import('../../dist/defaults.js');
+  const settleMs = DEFAULTS.settleTime * 1000;
   row(`\`node app.js start\` (until the pid file names it; ${settleMs} ms settle window included)`, m.start, bareNode, { times: 2, plus: 30 + settleMs });
   row('`node app.js start` with `settleTime: 0`', m.startNoSettle, bareNode, { times: 2, plus: 30 });
   row('`node app.js stop` (daemon exits at once on SIGTERM)', m.stop, bareNode, { times: 1, plus: 30 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { normalize } from '../../dist/config/normalize.js';
 import { configProblems } from '../../dist/config/validate.js';
-import { DEFAULT_SETTLE_TIME } from '../../dist/service/options.js';
+import { DEFAULTS } from '../../dist/defaults.js';
 
 const ok = { name: 'hello', script: '/opt/hello/app.js' };
 
@@ -18,6 +18,6 @@ test('settleTime below 0, above a day, or not a number is one clear problem', as
 });
 
 test('settleTime defaults to the library\'s own default', () => {
-  assert.equal(normalize(ok).settleTime, DEFAULT_SETTLE_TIME);
+  assert.equal(normalize(ok).settleTime, DEFAULTS.settleTime);
   assert.equal(normalize({ ...ok, settleTime: 0 }).settleTime, 0);
 });
