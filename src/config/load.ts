@@ -3,6 +3,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { parseJson, parseYaml } from './parse-text.js';
 
 /** A config the user must fix (the CLI exits 2 with one line per problem). */
 export class ConfigError extends Error {
@@ -107,35 +108,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** FILE:LINE:COL: invalid JSON|YAML: the parser's words (initgen's user wrote the file). */
 async function parse(file: string, text: string): Promise<unknown> {
-  return /\.ya?ml$/i.test(file) ? parseYaml(file, text) : parseJson(file, text);
-}
-
-function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const message = (err as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    const where = at ? `:${lineCol(text, Number(at[1]))}` : '';
-    throw new ConfigError([`${file}${where}: invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`]);
-  }
-}
-
-function lineCol(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  return `${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
-}
-
-async function parseYaml(file: string, text: string): Promise<unknown> {
-  const { parseDocument } = await import('yaml');
-  const doc = parseDocument(text, { prettyErrors: true });
-  const first = doc.errors[0];
-  if (first !== undefined) {
-    const pos = first.linePos?.[0];
-    const where = pos ? `:${pos.line}:${pos.col}` : '';
-    const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new ConfigError([`${file}${where}: invalid YAML: ${message}`]);
-  }
-  return doc.toJS();
+  const parsed = /\.ya?ml$/i.test(file) ? parseYaml(text, await import('yaml')) : parseJson(text);
+  if (parsed.ok) return parsed.value;
+  const { format, line, col, message } = parsed.error;
+  throw new ConfigError([`${file}${line !== undefined ? `:${line}:${col}` : ''}: invalid ${format}: ${message}`]);
 }

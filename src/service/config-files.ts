@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseJson, parseYaml } from '../config/parse-text.js';
 import { fs, requireBuiltin } from './builtins.js';
 import type { ResolvedOptions, RunContext } from './options.js';
 import { ServiceFailure } from './outcome.js';
@@ -115,24 +116,12 @@ function readConfigFile(file: string, owners: ReadonlySet<number>): string | 'mi
 
 /** Parse errors name the place, never quote the text: the file may hold secrets. */
 function parse(file: string, text: string): Config {
-  let value: unknown;
-  if (file.endsWith('.json')) {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const at = /position (\d+)/.exec((error as Error).message);
-      throw notConfigured(file, `is not valid JSON${at ? ` (at byte ${at[1]})` : ''}`);
-    }
-  } else {
-    const yaml = loadYaml();
-    const document = yaml.parseDocument(text, { prettyErrors: false });
-    const error = document.errors[0];
-    if (error) {
-      const at = error.linePos?.[0];
-      throw notConfigured(file, `is not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.code}`);
-    }
-    value = document.toJS();
+  const parsed = file.endsWith('.json') ? parseJson(text) : parseYaml(text, loadYaml());
+  if (!parsed.ok) {
+    const { format, line, col, code } = parsed.error;
+    throw notConfigured(file, `is not valid ${format}${line !== undefined ? ` (line ${line}, column ${col})` : ''}${code ? `: ${code}` : ''}`);
   }
+  const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw notConfigured(file, 'must hold an object at the top level');
   return value as Config;
 }
