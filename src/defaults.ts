@@ -29,6 +29,12 @@ export const DEFAULTS = {
 /** The umask as a number, for process.umask(). */
 export const DEFAULT_UMASK = Number.parseInt(DEFAULTS.umask, 8);
 
+/**
+ * service(8)'s PATH: what a generated file starts node with (docs/contract.md §5, D2),
+ * the SysV script's own, and a service's after the library switched its user.
+ */
+export const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** The pid file of service NAME when none is given. */
 export const defaultPidfile = (name: string): string => `/run/${name}.pid`;
 

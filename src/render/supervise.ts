@@ -4,6 +4,7 @@
 import { dirname, posix } from 'node:path';
 import { runCommand } from '../command-line.js';
 import type { ConfigField } from '../config/schema.js';
+import { SERVICE_PATH } from '../defaults.js';
 import type { NormalizedConfig } from '../config/types.js';
 import type { FieldMapping, RenderContext, RenderedFile } from '../targets/types.js';
 import { generatedLine } from './marker.js';
@@ -23,7 +24,7 @@ export interface Wrapping {
  * only, as service(8) does: whatever the supervisor inherited (NODE_OPTIONS,
  * INITGEN_*, HOME=/root) never reaches it.
  */
-export const CLEAN_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const CLEAN_PATH = `PATH=${SERVICE_PATH}`;
 
 export interface Flavour {
   target: 'runit' | 'daemontools';

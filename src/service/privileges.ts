@@ -3,6 +3,7 @@
 // the service keeps of root's state across the switch (its environment).
 import { requireBuiltin } from './builtins.js';
 import { ServiceFailure } from './outcome.js';
+import { SERVICE_PATH } from '../defaults.js';
 
 export interface Account {
   name: string;
@@ -12,8 +13,6 @@ export interface Account {
   shell: string;
 }
 
-/** The PATH of a service that switched user, unless it keeps the caller's (service(8)'s). */
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Kept across a switch whatever the keep-list says: systemd's readiness socket for `run`. */
 const ALWAYS_KEPT = ['NOTIFY_SOCKET'];
 
@@ -121,7 +120,7 @@ export function switchedEnvironment(account: Account, keep: readonly string[], f
     if (value !== undefined) env[name] = value;
   }
   // a kept name wins: a config that sets HOME means it
-  return { PATH: DEFAULT_PATH, HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell, ...env };
+  return { PATH: SERVICE_PATH, HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell, ...env };
 }
 
 /** Replaces process.env's contents in place (it is a special object: keep it). */

@@ -1,5 +1,6 @@
 // SysV init script: an LSB header for insserv, chkconfig and systemd-sysv-generator,
 // and a POSIX sh body that hands every action but status to the program itself.
+import { SERVICE_PATH } from '../defaults.js';
 import { ACTIONS, ACTION_CODES, OPERATION_ACTIONS, STATUS_CODES, usageLine } from '../lsb.js';
 import { commentLine, commentLines, lsbFacility, lsbHeader } from '../render/lsb.js';
 import { generatedLine } from '../render/marker.js';
@@ -7,9 +8,6 @@ import { shQuote } from '../render/sh.js';
 import { idfileOf } from '../service/pidfile.js';
 import { settingWords } from './settings.js';
 import type { Target } from './types.js';
-
-/** service(8)'s PATH: node starts with this and the config's env, nothing of the caller's. */
-export const CLEAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Actions that may start the daemon, so the nice value and open-file limit must be applied first. */
 const SPAWNING = new Set(['start', 'restart', 'try-restart', 'force-reload', 'run']);
@@ -79,7 +77,7 @@ export const target: Target = {
     if (!pidfileHint) ctx.warn('pidfile', 'has whitespace or control characters: no "# pidfile:" hint line');
 
     // D2: env -i, then only the fixed PATH and the config's env (a config PATH wins: it comes later)
-    const envWords = [`PATH=${CLEAN_PATH}`, ...Object.entries(config.env).map(([k, v]) => `${k}=${v}`)].map(shQuote);
+    const envWords = [`PATH=${SERVICE_PATH}`, ...Object.entries(config.env).map(([k, v]) => `${k}=${v}`)].map(shQuote);
     const delegated = ACTIONS.filter((a) => a !== 'status' && a !== 'logs');
 
     const content = ctx.template('init', {
@@ -93,6 +91,7 @@ export const target: Target = {
       scriptQ: shQuote(config.script),
       nodeArgsQ: config.nodeArgs.map((a) => `${shQuote(a)} `).join(''),
       pidfileQ: shQuote(config.pidfile),
+      pathQ: shQuote(SERVICE_PATH),
       idfileQ: shQuote(idfileOf(config.pidfile)),
       lockfileQ: shQuote(config.lockfile ?? ''),
       settingWords: settingWords(config).map(shQuote),

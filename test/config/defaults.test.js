@@ -56,3 +56,18 @@ test('issue 13: the config schema and the library accept the same names, umasks 
     assert.equal(libraryAccepts({ env: [name] }), await configAccepts({ env: { [name]: 'v' } }), name);
   }
 });
+
+test('issue 13: the service PATH is one: the generated files start node with it, and the library gives it after a user switch', async () => {
+  const { SERVICE_PATH } = await import('../../dist/defaults.js');
+  const { generate } = await import('../../dist/generate.js');
+  const { switchedEnvironment } = await import('../../dist/service/privileges.js');
+  const n = normalize(config, '/usr/bin/node');
+  for (const target of ['sysv', 'openrc', 'runit', 'daemontools']) {
+    const text = (await generate(n, target, () => {})).map((f) => f.content).join('\n');
+    const paths = [...text.matchAll(/PATH=([^\s'"]+)/g)].map((m) => m[1]);
+    assert.ok(paths.length > 0, target);
+    for (const path of paths) assert.equal(path, SERVICE_PATH, target);
+  }
+  const account = { name: 'nobody', uid: 65534, gid: 65534, home: '/nonexistent', shell: '/usr/sbin/nologin', groups: [] };
+  assert.equal(switchedEnvironment(account, [], { PATH: '/home/evil/bin' }).PATH, SERVICE_PATH);
+});
