@@ -10,6 +10,15 @@ const absolutePath = { type: 'string', pattern: '^/', minLength: 2 } as const;
 export const DEPENDENCY_NAMES = ['network', 'remote-fs', 'local-fs', 'syslog', 'time'] as const;
 export type AbstractDependency = (typeof DEPENDENCY_NAMES)[number];
 
+/**
+ * DEP when it is an abstract name, else undefined (another service's name). Each
+ * target maps the names with a Record<AbstractDependency, ...>, looked up only through
+ * this: a plain `map[dep]` finds "constructor", a valid service name, on Object's prototype.
+ */
+export function abstractDependency(dep: string): AbstractDependency | undefined {
+  return DEPENDENCY_NAMES.find((name) => name === dep);
+}
+
 export const SERVICE_NAME_PATTERN = SERVICE_NAME.source;
 
 export const configSchema = {

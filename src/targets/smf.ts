@@ -3,6 +3,7 @@
 // tokens (%% is a literal %), so exec strings are sh-quoted, `%` doubled, and
 // then XML-escaped.
 import { programArgs } from '../command-line.js';
+import { abstractDependency, type AbstractDependency } from '../config/schema.js';
 import type { NormalizedConfig } from '../config/types.js';
 import { generatedLine } from '../render/marker.js';
 import { shQuote } from '../render/sh.js';
@@ -11,7 +12,7 @@ import { settingWords, type SettingKey } from './settings.js';
 import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // optional_all: satisfied when the service is absent or disabled, e.g. no NFS client or NTP.
-const DEPENDENCIES: Record<string, { fmri: string; grouping: string }> = {
+const DEPENDENCIES: Record<AbstractDependency, { fmri: string; grouping: string }> = {
   network: { fmri: 'svc:/milestone/network:default', grouping: 'require_all' },
   'local-fs': { fmri: 'svc:/system/filesystem/local', grouping: 'require_all' },
   'remote-fs': { fmri: 'svc:/network/nfs/client', grouping: 'optional_all' },
@@ -83,9 +84,10 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     ctx.warn('name', `"${c.name}" is not a valid SMF service name; using ${service}`);
   }
 
-  const deps = [{ name: 'filesystem-local', ...DEPENDENCIES['local-fs']! }];
+  const deps = [{ name: 'filesystem-local', ...DEPENDENCIES['local-fs'] }];
   for (const dep of c.dependencies) {
-    const known = DEPENDENCIES[dep];
+    const abstract = abstractDependency(dep);
+    const known = abstract && DEPENDENCIES[abstract];
     const d = known ?? { fmri: `svc:/${c.smf.fmriPrefix}/${fmriName(dep)}`, grouping: 'require_all' };
     if (!deps.some((x) => x.fmri === d.fmri)) deps.push({ name: `dep-${fmriName(dep)}`, ...d });
   }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { runCommand } from '../command-line.js';
 import { DEFAULTS } from '../defaults.js';
 import type { NormalizedConfig } from '../config/types.js';
-import type { ConfigField } from '../config/schema.js';
+import { abstractDependency, type AbstractDependency, type ConfigField } from '../config/schema.js';
 import {
   systemdDescription,
   systemdEnvAssignment,
@@ -16,7 +16,7 @@ import { mapped, ignored, unsupported, type RenderContext, type Target } from '.
 
 // systemd.special(7): targets that only order (After=) are passive or always in
 // the boot transaction; network-online.target must also be pulled in (Wants=).
-const DEPENDENCIES: Record<string, { after?: string; wants?: string }> = {
+const DEPENDENCIES: Record<AbstractDependency, { after?: string; wants?: string }> = {
   network: { after: 'network-online.target', wants: 'network-online.target' },
   'remote-fs': { after: 'remote-fs.target' },
   'local-fs': { after: 'local-fs.target' },
@@ -77,7 +77,8 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   const after: string[] = [];
   const wants: string[] = [];
   for (const dep of c.dependencies) {
-    const known = DEPENDENCIES[dep];
+    const abstract = abstractDependency(dep);
+    const known = abstract && DEPENDENCIES[abstract];
     const unit = known ? undefined : `${dep}.service`;
     const a = known ? known.after : unit;
     const w = known ? known.wants : unit;

@@ -1,12 +1,13 @@
 // Upstart job (init(5), upstart 1.x): the program runs in the foreground (`run`).
 import { runCommand } from '../command-line.js';
+import { abstractDependency, type AbstractDependency } from '../config/schema.js';
 import type { NormalizedConfig } from '../config/types.js';
 import { generatedLine } from '../render/marker.js';
 import { NL_VAR, nihQuotable, nihQuote, scriptWord } from '../render/upstart.js';
 import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // Events emitted by Ubuntu's upstart jobs (mountall, ifupdown, rsyslog).
-const EVENTS: Record<string, string | undefined> = {
+const EVENTS: Record<AbstractDependency, string | undefined> = {
   network: 'net-device-up IFACE!=lo',
   'remote-fs': 'remote-filesystems',
   'local-fs': 'local-filesystems',
@@ -65,8 +66,9 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   const events: string[] = [];
   const stopping: string[] = [];
   for (const dep of c.dependencies) {
-    if (dep in EVENTS) {
-      const ev = EVENTS[dep];
+    const known = abstractDependency(dep);
+    if (known !== undefined) {
+      const ev = EVENTS[known];
       if (ev === undefined) ctx.warn('dependencies', `upstart has no event for "${dep}"; not waited for`);
       else events.push(ev);
     } else {
