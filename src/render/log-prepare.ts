@@ -27,6 +27,18 @@ const LINES = [
   'fi',
 ];
 
+/**
+ * The service's side, after the switch to its user: `sh -c OPEN_LOG LOGFILE NODE ...`
+ * appends stdout and stderr to LOGFILE, opened as that user, then becomes node
+ * (systemd, OpenRC, and launchd with a user, which has no root step before it).
+ */
+export const OPEN_LOG = 'exec "$@" >>"$0" 2>&1';
+
+/** ARGV run by /bin/sh with its output appended to LOGFILE, opened by that sh. */
+export function openLogThen(logfile: string, argv: readonly string[]): string[] {
+  return ['/bin/sh', '-c', OPEN_LOG, logfile, ...argv];
+}
+
 /** The script on one line (systemd's sh -c). */
 export function logPrepareOneLine(): string {
   return LINES.map((line) => (/ then$| else$|^else$/.test(line) ? `${line} ` : `${line}; `)).join('').replace(/; $/, '');

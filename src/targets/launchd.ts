@@ -5,6 +5,7 @@ import type { PlistObject } from 'plist';
 import plistBuild from 'plist/lib/build.js';
 import { runCommand } from '../command-line.js';
 import type { NormalizedConfig } from '../config/types.js';
+import { openLogThen } from '../render/log-prepare.js';
 import { generatedLine } from '../render/marker.js';
 import { isXmlSafe, xmlComment } from '../render/xml.js';
 import type { RenderContext, RenderedFile, Target } from './types.js';
@@ -36,7 +37,7 @@ function job(config: NormalizedConfig, ctx: RenderContext): PlistObject {
         'its directory must exist and be writable by that user (launchd has no step that runs as root first)',
     );
   }
-  const args = ownLog ? ['/bin/sh', '-c', 'exec "$@" >>"$0" 2>&1', config.logfile, ...argv] : argv;
+  const args = ownLog ? openLogThen(config.logfile, argv) : argv;
   const limits = config.nofile !== undefined ? { NumberOfFiles: config.nofile } : undefined;
   return {
     Label: launchd.label,

@@ -5,16 +5,13 @@ import { programArgs } from '../command-line.js';
 import { defaultPidfile } from '../defaults.js';
 import { shQuote } from '../render/sh.js';
 import { openrcDependency } from '../render/openrc.js';
-import { logPrepareLines } from '../render/log-prepare.js';
+import { logPrepareLines, OPEN_LOG } from '../render/log-prepare.js';
 import { CLEAN_PATH } from '../render/supervise.js';
 import { commentLine } from '../render/lsb.js';
 import type { Target } from './types.js';
 
 /** docs/contract.md §4: after the stop timeout, SIGKILL and wait up to 5 s more */
 const KILL_WAIT = 5;
-
-/** sh -c SCRIPT LOGFILE NODE ...: open the log as the user it runs as, then become node */
-const OPEN_LOG = 'exec "$@" >>"$0" 2>&1';
 
 export const target: Target = {
   name: 'openrc',

@@ -10,7 +10,7 @@ import {
   systemdExecArg,
   systemdPlainValue,
 } from '../render/systemd.js';
-import { logPrepareOneLine } from '../render/log-prepare.js';
+import { logPrepareOneLine, openLogThen } from '../render/log-prepare.js';
 import { generatedLine } from '../render/marker.js';
 import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
@@ -94,7 +94,7 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   // see render/log-prepare.ts) and the service's own sh opens it after the switch.
   const owner = c.user === undefined ? '' : `${c.user}:${c.group ?? ''}`;
   const prepare = ['/bin/sh', '-c', logPrepareOneLine(), 'initgen', c.name, c.logfile, c.user ?? '', owner];
-  const start = ['/bin/sh', '-c', 'exec "$@" >>"$0" 2>&1', c.logfile, ...argv];
+  const start = openLogThen(c.logfile, argv);
   return {
     marker: generatedLine(c.name),
     name: c.name,
