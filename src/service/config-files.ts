@@ -13,6 +13,7 @@ import { parseJson, parseYaml } from '../config/parse-text.js';
 import { fs, requireBuiltin } from './builtins.js';
 import type { ResolvedOptions, RunContext } from './options.js';
 import { ServiceFailure } from './outcome.js';
+import { needsSwitch, targetIdentity } from './privileges.js';
 
 /** `config: true` or an object (docs/api.md "Configuration files"). */
 export interface ConfigOption {
@@ -147,6 +148,8 @@ export interface ConfigSources {
   args: readonly string[];
   /** the service's `user` option: its files count as the service's own */
   user?: string;
+  /** the service's `group` option: with `user`, the identity the daemon reads its files as */
+  group?: string;
 }
 
 function uidOf(user: string): number | undefined {
@@ -198,7 +201,54 @@ export function loadConfig(sources: ConfigSources): { config: Config; files: str
     throw new ServiceFailure('notConfigured', `no config file: none of ${[...system, ...user].join(', ')} exists`);
   }
   if (sources.option.schema) validate(sources.option.schema, config, used);
+  if (sources.user !== undefined) assertServiceCanRead(used, sources);
   return { config, files: used };
+}
+
+/**
+ * Run by a child node as root: drops to the identity as the daemon will (dropPrivileges'
+ * order: group, the user's groups, user), then opens each file as the daemon will.
+ * Prints [file, errno code] for the first it cannot open. Node has no access(2) for
+ * another user, and a verdict computed from mode bits would miss ACLs and groups.
+ */
+const READ_AS = `const fs = require('node:fs');
+const { uid, gid, name, primary, files } = JSON.parse(process.argv[1]);
+process.setgid(gid);
+process.initgroups(name, primary);
+if (gid !== primary) process.setgroups([...new Set([...process.getgroups(), gid])]);
+process.setuid(uid);
+for (const file of files) {
+  try {
+    fs.closeSync(fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK));
+  } catch (error) {
+    process.stdout.write(JSON.stringify([file, error.code]));
+    break;
+  }
+}`;
+
+/**
+ * The early answer for a daemon that drops to `user` (issue 14): root read the files
+ * just now, but the daemon reads them again as the user, and one it cannot open is a
+ * service that cannot start (LSB 6), not a config that is absent.
+ */
+function assertServiceCanRead(files: readonly string[], sources: ConfigSources): void {
+  if (files.length === 0 || process.geteuid?.() !== 0) return;
+  const identity = targetIdentity(sources.user, sources.group, sources.name);
+  if (!needsSwitch(identity) || identity?.account === undefined) return;
+  const { account, gid = account.gid } = identity;
+  const { spawnSync } = requireBuiltin<typeof import('node:child_process')>('node:child_process');
+  // env {}: nothing of the caller's (NODE_OPTIONS) reaches the child, which runs as root
+  const probe = spawnSync(process.execPath, ['-e', READ_AS, JSON.stringify({ uid: account.uid, gid, name: account.name, primary: account.gid, files })], {
+    env: {},
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (probe.status !== 0) {
+    throw new ServiceFailure('genericError', `cannot check that user ${account.name} can read ${files.join(', ')}: ${probe.stderr.trim().split('\n').pop() || `exit ${probe.status}`}`);
+  }
+  if (probe.stdout === '') return;
+  const [file, code] = JSON.parse(probe.stdout) as [string, string];
+  throw notConfigured(file, `user ${account.name} cannot read it (${code === 'EACCES' ? 'permission denied' : code})`);
 }
 
 function validate(schema: object, config: Config, files: string[]): void {
@@ -232,6 +282,7 @@ export function withConfig(options: ResolvedOptions, option: ConfigOption): Reso
     ...options,
     run(context: RunContext) {
       args = context.args;
+      // a ServiceFailure here (a file the user cannot read) is the daemon's LSB 6: run.ts reports it
       current = loadConfig(sources()).config;
       return userRun({ ...context, config: current });
     },

@@ -115,6 +115,13 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
   };
   const context: RunContext = { args, ready };
   const crashed = (error: unknown): never => {
+    // a failure that knows its LSB outcome (the config read as the service's user: 6) is
+    // reported as that, in one line, as the same failure before run() is
+    if (error instanceof ServiceFailure) {
+      log(options, error.message);
+      report({ kind: 'failed', outcome: error.outcome, message: error.message });
+      process.exit(ACTION_CODES[error.outcome]);
+    }
     process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
     report({ kind: 'failed', outcome: 'genericError', message: `run() failed: ${(error as Error)?.message ?? String(error)}` });
     process.exit(1);
