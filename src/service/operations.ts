@@ -5,6 +5,7 @@ import { ACTION_CODES, PLUGIN_CODES, STATUS_CODES, type Action, type OperationAc
 import { checkService, parseCheckArgs } from './check.js';
 import { loadConfig, normalizeConfigOption, withConfig } from './config-files.js';
 import type { ResolvedOptions, ServiceOptions } from './options.js';
+import { inspectPidfile, readConfigRecord } from './pidfile.js';
 import { failed, type ActionResult } from './outcome.js';
 import type { Service } from './service.js';
 import { metricsText, statusReport } from './status-json.js';
@@ -14,16 +15,29 @@ import { writeLine } from '../write-line.js';
 export const TESTS_CONFIG: ReadonlySet<Action> = new Set(['start', 'restart', 'try-restart', 'reload', 'force-reload', 'run']);
 
 /** The config test, as `configtest` and before the actions above: undefined when valid. */
-export function testConfig(service: Service, options: ServiceOptions, args: readonly string[]): ActionResult | undefined {
+export function testConfig(service: Service, options: ServiceOptions, args: readonly string[], action?: Action): ActionResult | undefined {
   try {
     const option = normalizeConfigOption(options.config);
     if (!option) return undefined;
-    loadConfig({ name: service.options.name, option, args, ...(service.options.user !== undefined && { user: service.options.user }) });
+    const { name, user, group } = service.options;
+    loadConfig({ name, option, args: reloading(service, action) ? [...args, ...startedWith(service)] : args, ...(user !== undefined && { user }), ...(group !== undefined && { group }) });
     return undefined;
   } catch (error) {
     const result = failed(error);
     return { ...result, error: `${service.options.name}: ${result.error}` };
   }
+}
+
+/** reload, and force-reload when it reloads: the daemon re-reads the files it started with. */
+function reloading(service: Service, action: Action | undefined): boolean {
+  return action === 'reload' || (action === 'force-reload' && service.options.reload !== undefined);
+}
+
+/** `--config FILE` as the running daemon's `start` was given it (its config record), or nothing. */
+function startedWith(service: Service): string[] {
+  const state = inspectPidfile(service.options.pidfile);
+  const file = state.kind === 'running' ? readConfigRecord(service.options.pidfile, state.pid) : undefined;
+  return file === undefined ? [] : ['--config', file];
 }
 
 /** The resolved options with the config handed to run() and reload(), when the program asks for one. */

@@ -32,10 +32,34 @@ export interface FileOwner {
 }
 
 const MAX_PIDFILE_BYTES = 32;
+/** A path as JSON after the pid: PATH_MAX (4096) bytes, each escaped at most six times over. */
+const MAX_CONFIG_RECORD_BYTES = 32 + 6 * 4096;
 
 /** The identity record published with a pid file. */
 export function idfileOf(pidfile: string): string {
   return `${pidfile}.id`;
+}
+
+/**
+ * The config record published with a pid file: "PID JSON-PATH", the `--config FILE`
+ * the daemon was started with, so `reload` can test the file the daemon will re-read.
+ */
+export function configRecordOf(pidfile: string): string {
+  return `${pidfile}.config`;
+}
+
+/** The `--config` file of the daemon `pid`, from its record; undefined when it has none (or none root can trust). */
+export function readConfigRecord(pidfile: string, pid: number): string | undefined {
+  const read = readSmallRegularFile(configRecordOf(pidfile), 'the config record', MAX_CONFIG_RECORD_BYTES);
+  if (typeof read !== 'object' || !('text' in read) || !trustedForRoot(read.file)) return undefined;
+  const match = /^(\d+) ("[^\n]*")\n$/.exec(read.text);
+  if (!match || Number(match[1]) !== pid) return undefined;
+  try {
+    const file: unknown = JSON.parse(match[2]!);
+    return typeof file === 'string' ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parse "1234\n"; anything else (sign, spaces, two numbers, 0, 1, beyond pid_max) is not a pid. */
@@ -55,7 +79,7 @@ function parseRecord(text: string): { pid: number; startTicks: number } | undefi
 type PidfileRead = { text: string; mtimeMs: number; ino: number; file: FileOwner };
 type FileRead = PidfileRead | 'missing' | { unreadable: string } | { notPid: string };
 
-function readSmallRegularFile(path: string, what = 'the pid file'): FileRead {
+function readSmallRegularFile(path: string, what = 'the pid file', maxBytes = MAX_PIDFILE_BYTES): FileRead {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO planted at the path must not hang us; O_NOFOLLOW: a symlink is not our pid file.
@@ -71,10 +95,10 @@ function readSmallRegularFile(path: string, what = 'the pid file'): FileRead {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { notPid: `${what} is not a regular file` };
-    if (stat.size > MAX_PIDFILE_BYTES) return { notPid: `${what} holds more than a pid` };
-    const buffer = Buffer.alloc(MAX_PIDFILE_BYTES + 1);
+    if (stat.size > maxBytes) return { notPid: `${what} holds more than a pid` };
+    const buffer = Buffer.alloc(maxBytes + 1);
     const length = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    return { text: buffer.subarray(0, length).toString('latin1'), mtimeMs: stat.mtimeMs, ino: stat.ino, file: { uid: stat.uid, mode: stat.mode } };
+    return { text: buffer.subarray(0, length).toString(maxBytes === MAX_PIDFILE_BYTES ? 'latin1' : 'utf8'), mtimeMs: stat.mtimeMs, ino: stat.ino, file: { uid: stat.uid, mode: stat.mode } };
   } catch (error) {
     return { unreadable: (error as Error).message };
   } finally {
@@ -238,7 +262,7 @@ function linkExclusive(from: string, to: string): boolean {
  * swapped after the controller's check cannot receive them. Returns false when a
  * pid file (or another daemon's record) exists.
  */
-export function publishPidfile(path: string, pid: number): boolean {
+export function publishPidfile(path: string, pid: number, configFile?: string): boolean {
   const dir = dirname(path);
   const asRoot = process.geteuid?.() === 0;
   const relative = canOpenRelative();
@@ -256,12 +280,37 @@ export function publishPidfile(path: string, pid: number): boolean {
       writeNewFile(idTemporary, `${pid} ${startTicks}\n`);
       if (!linkExclusive(idTemporary, at(idName))) return false;
     }
-    if (linkExclusive(pidTemporary, at(base))) return true;
+    if (linkExclusive(pidTemporary, at(base))) {
+      // ours now: the config record is replaced, not raced for (a stale one is a dead daemon's)
+      publishConfigRecord(at, `.${base}.config.${pid}.tmp`, basename(configRecordOf(path)), pid, configFile);
+      return true;
+    }
     if (startTicks !== undefined) fs.unlinkSync(at(idName)); // ours: linked just above, in a directory no one else can write
     return false;
   } finally {
     for (const temporary of [pidTemporary, idTemporary]) fs.rmSync(temporary, { force: true });
     if (dirFd !== undefined) fs.closeSync(dirFd);
+  }
+}
+
+function publishConfigRecord(at: (name: string) => string, temporary: string, name: string, pid: number, configFile: string | undefined): void {
+  if (configFile === undefined) {
+    removeIfThere(at(name));
+    return;
+  }
+  try {
+    writeNewFile(at(temporary), `${pid} ${JSON.stringify(configFile)}\n`);
+    fs.renameSync(at(temporary), at(name));
+  } finally {
+    fs.rmSync(at(temporary), { force: true });
+  }
+}
+
+function removeIfThere(path: string): void {
+  try {
+    fs.unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 
@@ -271,11 +320,11 @@ export function publishPidfile(path: string, pid: number): boolean {
  * With `onlyIfPid`, each file is removed only while it still names that pid.
  */
 export function removePidfile(path: string, onlyIfPid?: number): void {
-  const names = (text: string): number | undefined => parsePid(text) ?? parseRecord(text)?.pid;
-  for (const file of [path, idfileOf(path)]) {
+  const names = (text: string): number | undefined => parsePid(text) ?? parseRecord(text)?.pid ?? parsePid(text.split(' ')[0] ?? '');
+  for (const file of [path, idfileOf(path), configRecordOf(path)]) {
     try {
       if (onlyIfPid !== undefined) {
-        const read = readSmallRegularFile(file);
+        const read = file === configRecordOf(path) ? readSmallRegularFile(file, 'the config record', MAX_CONFIG_RECORD_BYTES) : readSmallRegularFile(file);
         if (typeof read !== 'object' || !('text' in read) || names(read.text) !== onlyIfPid) continue;
       }
       const stat = fs.lstatSync(file);

@@ -2,6 +2,7 @@
 // detached daemon that `start` spawned (docs/contract.md §4). Sets identity, then hands over to user code.
 import { ACTION_CODES } from '../lsb.js';
 import { DEFAULTS, DEFAULT_UMASK } from '../defaults.js';
+import { configArgument } from './config-files.js';
 import type { ResolvedOptions, RunContext } from './options.js';
 import { errnoReason, failed, ServiceFailure, withName } from './outcome.js';
 import { publishPidfile, removePidfile } from './pidfile.js';
@@ -65,9 +66,10 @@ function becomeTheService(options: ResolvedOptions, daemon: boolean): void {
 }
 
 /** The pid file, named as the caller knows it (not the temporary file it is written through). */
-function publish(options: ResolvedOptions): boolean {
+function publish(options: ResolvedOptions, args: readonly string[]): boolean {
   try {
-    return publishPidfile(options.pidfile, process.pid);
+    // the `--config FILE` start was given, for reload's config test (written as root, like the pid file)
+    return publishPidfile(options.pidfile, process.pid, configArgument(args));
   } catch (error) {
     const reason = errnoReason(error);
     if (reason === undefined) throw error;
@@ -87,7 +89,7 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
   installSignalHandlers(options, mode.daemon, () => entered);
   try {
     becomeTheService(options, mode.daemon);
-    if (mode.daemon && !publish(options)) {
+    if (mode.daemon && !publish(options, args)) {
       // Another daemon published first (its controller lost its lock by dying): it wins, we leave.
       report({ kind: 'taken' });
       process.exit(0);

@@ -182,7 +182,7 @@ export function simple(options: ServiceOptions): void {
   }
   tested
     .then((operations) => {
-      const problem = operations?.TESTS_CONFIG.has(action) ? operations.testConfig(service, options, parsed.args) : undefined;
+      const problem = operations?.TESTS_CONFIG.has(action) ? operations.testConfig(service, options, parsed.args, action) : undefined;
       return problem ?? act(service, action, parsed.args);
     })
     .then(

@@ -1,11 +1,12 @@
 // Issue 14, configuration files: LSB 6 with its real meaning. Real files in temp dirs,
 // real daemons, real reloads; a config broken between two reloads.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { readablePath } from '../helpers/readable-tree.js';
 import { waitFor } from '../helpers/service.js';
-import { isRoot, opsBox } from './lib.js';
+import { isRoot, opsBox, run } from './lib.js';
 
 const NOBODY = 65534;
 
@@ -176,4 +177,65 @@ test('the parsers come from the package and the program, never from node_modules
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Issue 14: root's config test passed, then the daemon, as its user, could not read the
+// file. start must answer 6 itself, in one line naming the file, and start nothing.
+test('a config file root can read but the service\'s user cannot: start exits 6 naming it, nothing runs', { skip: !isRoot && 'needs root: the service switches to user nobody' }, async () => {
+  const box = configured('plain', { port: 1 });
+  chmodSync(box.dir, 0o755); // nobody may traverse to the config: only the file's mode stops it
+  chmodSync(box.config, 0o600);
+  writeFileSync(box.record, '', { mode: 0o666 });
+  chmodSync(box.record, 0o666);
+  const app = readablePath('test/ops/app.js');
+  const keep = ['OPS_CONFIG', 'OPS_CONFIG_FILES', 'OPS_RECORD'].map((name) => `--initgen-env=${name}`);
+  const start = () => run(process.execPath, [app, 'start', '--initgen-user=nobody', '--initgen-group=nogroup', ...keep], { env: box.env() });
+
+  const refused = await start();
+  assert.equal(refused.code, 6, refused.stdout + refused.stderr);
+  assert.equal(refused.stderr, `opsapp: config file ${box.config}: user nobody cannot read it (permission denied)\n`);
+  assert.equal(existsSync(box.pidfile), false, 'nothing started');
+  assert.equal(existsSync(box.logfile), false, 'nothing was spawned: the log was never opened');
+  assert.equal((await box.run(['configtest', '--initgen-user=nobody', '--initgen-group=nogroup'])).code, 6, 'configtest says the same');
+
+  chmodSync(box.config, 0o644);
+  const started = await start();
+  assert.equal(started.code, 0, started.stderr);
+  await waitFor(() => box.records().length === 1, 'the daemon to read its config as nobody');
+  assert.deepEqual(box.records()[0].config, { port: 1 });
+  assert.equal((await box.run(['stop'])).code, 0);
+});
+
+// Issue 14: reload tested only the system-wide files, not the `--config FILE` the daemon
+// was started with and re-reads on SIGHUP: start records it beside the pid file.
+test('reload tests the --config FILE start was given: broken → 6 and the daemon keeps its config; fixed → 0, the new value live', async () => {
+  const box = configured('schema', { port: 1000 });
+  const extra = join(box.dir, 'extra.json');
+  const write = (value) => writeFileSync(extra, typeof value === 'string' ? value : JSON.stringify(value), { mode: 0o600 });
+  write({ port: 1500 });
+  assert.equal((await box.run(['start', '--', '--config', extra])).code, 0);
+  const pid = box.pid();
+  await waitFor(() => box.records().length === 1, 'the daemon to start');
+  assert.deepEqual(box.records()[0].config, { port: 1500 });
+  assert.equal(JSON.parse(readFileSync(`${box.pidfile}.config`, 'utf8').slice(`${pid} `.length)), extra, 'the record names the file');
+
+  write({ port: 'broken' });
+  const broken = await box.run(['reload']);
+  assert.equal(broken.code, 6, broken.stderr);
+  assert.equal(broken.stderr, `opsapp: config ${box.config} + ${extra}: /port must be integer\n`);
+  assert.equal(box.pid(), pid, 'the daemon runs on');
+  assert.equal(box.records().length, 1, 'no SIGHUP was sent: the daemon still has port 1500');
+
+  write({ port: 2500 });
+  const fixed = await box.run(['reload']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  await waitFor(() => box.records().length === 2, 'the reload');
+  assert.deepEqual(box.records()[1], { pid, event: 'reload', config: { port: 2500 }, oldConfig: { port: 1500 } });
+  assert.equal((await box.run(['stop'])).code, 0);
+  assert.equal(existsSync(`${box.pidfile}.config`), false, 'stop removes the record with the pid file');
+
+  // a start without --config leaves no record behind for the next daemon's reload
+  assert.equal((await box.run(['start'])).code, 0);
+  assert.equal(existsSync(`${box.pidfile}.config`), false);
+  assert.equal((await box.run(['stop'])).code, 0);
 });
