@@ -8,6 +8,8 @@ import { openrcDependency } from '../render/openrc.js';
 import { logPrepareLines, OPEN_LOG } from '../render/log-prepare.js';
 import { CLEAN_PATH } from '../render/supervise.js';
 import { commentLine } from '../render/lsb.js';
+import { ACTION_CODES } from '../lsb.js';
+import { ADMIN_WORDS, adminDefaultsFunction, EXPORTED_NAMES, rootsAloneFunction } from '../render/admin-overrides.js';
 import type { Target } from './types.js';
 
 /** docs/contract.md §4: after the stop timeout, SIGKILL and wait up to 5 s more */
@@ -26,7 +28,7 @@ export const target: Target = {
     user: { support: 'mapped', how: 'command_user=USER[:GROUP]' },
     group: { support: 'mapped', how: 'command_user=USER:GROUP, or --group when no user is set' },
     cwd: { support: 'mapped', how: 'directory=' },
-    env: { support: 'mapped', how: 'KEY=VALUE words after env -i in command_args: node sees PATH and these only' },
+    env: { support: 'mapped', how: 'KEY=VALUE words after env -i in command_args: node sees PATH, these, then the admin\'s overrides (/etc/default or /etc/sysconfig, then what /etc/conf.d/NAME exports)' },
     umask: { support: 'mapped', how: 'umask=' },
     pidfile: { support: 'mapped', how: 'pidfile=, written by start-stop-daemon (run mode writes none)' },
     logfile: {
@@ -76,12 +78,15 @@ export const target: Target = {
     // command_user (its --output/--stdout would open it as root, following links).
     const node = ref('initgen_node', config.node);
     const envWords = Object.entries(config.env).map(([key, value], i) => ref(`initgen_env${i}`, `${key}=${value}`));
-    const argv = ['-i', ref('initgen_path', CLEAN_PATH), ...envWords, '/bin/sh', '-c', ref('initgen_open_log', OPEN_LOG)];
+    // env's assignments, then (start_pre) the admin's overrides, then the command
+    const envArgs = ['-i', ref('initgen_path', CLEAN_PATH), ...envWords];
+    const argv = ['/bin/sh', '-c', ref('initgen_open_log', OPEN_LOG)];
     const logfile = ref('initgen_logfile', config.logfile);
     const nodeArgs = config.nodeArgs.map((a, i) => ref(`initgen_node_arg${i}`, a));
     const script = ref('initgen_script', config.script);
     argv.push(logfile, node, ...programArgs({ nodeArgs, script, action: 'run', args: config.args.map((a, i) => ref(`initgen_arg${i}`, a)) }));
     ref('initgen_cwd', config.cwd);
+    ref('initgen_admin_words', ADMIN_WORDS);
 
     const user = config.user === undefined ? undefined : config.user + (config.group ? `:${config.group}` : '');
     const ssdArgs: string[] = [];
@@ -99,12 +104,19 @@ export const target: Target = {
       return services.length ? [`${word} ${services.join(' ')}`] : [];
     });
 
+    const overrideWords = { name: '$name', fail: 'initgen_fail', notConfigured: ACTION_CODES.notConfigured };
     const content = ctx.template('service', {
       marker: generatedLine(config.name),
       nameQ: shQuote(config.name),
       descriptionQ: shQuote(commentLine(config.description) || config.name),
       vars,
-      commandArgsQ: shQuote(argv.join(' ')),
+      envArgsQ: shQuote(envArgs.join(' ')),
+      runArgsQ: shQuote(argv.join(' ')),
+      // docs/packaging.md, "Admin overrides": the SysV script's rule, and OpenRC's conf.d
+      adminDefaults: adminDefaultsFunction({ ...overrideWords, fn: 'initgen_admin_defaults' }),
+      rootsAlone: rootsAloneFunction({ ...overrideWords, fn: 'initgen_roots_alone' }),
+      exportedNames: EXPORTED_NAMES,
+      notConfigured: ACTION_CODES.notConfigured,
       prepareLog: logPrepareLines('\t\t'),
       pidfileQ: pidfile,
       commandUserQ: commandUser && shQuote(commandUser),

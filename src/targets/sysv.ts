@@ -2,6 +2,7 @@
 // and a POSIX sh body that hands every action but status to the program itself.
 import { SERVICE_PATH } from '../defaults.js';
 import { ACTIONS, ACTION_CODES, OPERATION_ACTIONS, STATUS_CODES, usageLine } from '../lsb.js';
+import { adminDefaultsFunction, ASSIGNED_NAMES } from '../render/admin-overrides.js';
 import { commentLine, commentLines, lsbFacility, lsbHeader } from '../render/lsb.js';
 import { generatedLine } from '../render/marker.js';
 import { shQuote } from '../render/sh.js';
@@ -106,6 +107,9 @@ export const target: Target = {
       monitoring: OPERATION_ACTIONS.filter((a) => a !== 'configtest').join(' | '),
       nofile: config.nofile,
       nice: config.nice,
+      // docs/packaging.md, "Admin overrides": the rule the OpenRC script applies too
+      adminDefaults: adminDefaultsFunction({ fn: 'admin_defaults', name: '$NAME', fail: 'fail', notConfigured: ACTION_CODES.notConfigured }),
+      assignedNames: ASSIGNED_NAMES,
     });
     return [{ installPath: `etc/init.d/${config.name}`, outPath: config.name, mode: 0o755, content }];
   },
