@@ -52,7 +52,8 @@ export function configRecordOf(pidfile: string): string {
 export function readConfigRecord(pidfile: string, pid: number): string | undefined {
   const read = readSmallRegularFile(configRecordOf(pidfile), 'the config record', MAX_CONFIG_RECORD_BYTES);
   if (typeof read !== 'object' || !('text' in read) || !trustedForRoot(read.file)) return undefined;
-  const match = /^(\d+) ("[^\n]*")\n$/.exec(read.text);
+  // read as bytes (latin1), as the pid file is; the path is UTF-8
+  const match = /^(\d+) ("[^\n]*")\n$/.exec(Buffer.from(read.text, 'latin1').toString('utf8'));
   if (!match || Number(match[1]) !== pid) return undefined;
   try {
     const file: unknown = JSON.parse(match[2]!);
@@ -98,7 +99,7 @@ function readSmallRegularFile(path: string, what = 'the pid file', maxBytes = MA
     if (stat.size > maxBytes) return { notPid: `${what} holds more than a pid` };
     const buffer = Buffer.alloc(maxBytes + 1);
     const length = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    return { text: buffer.subarray(0, length).toString(maxBytes === MAX_PIDFILE_BYTES ? 'latin1' : 'utf8'), mtimeMs: stat.mtimeMs, ino: stat.ino, file: { uid: stat.uid, mode: stat.mode } };
+    return { text: buffer.subarray(0, length).toString('latin1'), mtimeMs: stat.mtimeMs, ino: stat.ino, file: { uid: stat.uid, mode: stat.mode } };
   } catch (error) {
     return { unreadable: (error as Error).message };
   } finally {
