@@ -1,16 +1,8 @@
 // The CLI's exit codes, and how any failure becomes one line per problem on stderr.
 import { ConfigError } from '../config/load.js';
+import { EXIT, type ExitCode } from './exit.js';
 
-export const EXIT = {
-  ok: 0,
-  /** I/O failure, or --check found a file that differs */
-  failure: 1,
-  /** usage error or invalid config: nothing was written */
-  usage: 2,
-  /** not privileged enough for the paths or tools an install needs */
-  privilege: 4,
-} as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+export { EXIT, type ExitCode } from './exit.js';
 
 export class CliError extends Error {
   constructor(

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { isTargetName, TARGET_NAMES, type TargetName } from '../targets/registry.js';
 import { CliError, usageError, type ExitCode } from './errors.js';
-import { writeLine } from '../write-line.js';
 
 export function placeOptions(yargs: Argv): Argv {
   return yargs
@@ -25,8 +24,8 @@ export function targetOption(value: unknown): TargetName | undefined {
 /** install/uninstall failures carry their own lines and one of the EXIT codes. */
 export function asCliError(err: unknown): unknown {
   if (err instanceof Error && err.name === 'InstallError') {
-    const e = err as Error & { lines: string[]; code: number };
-    return new CliError(e.lines, e.code as ExitCode);
+    const e = err as Error & { lines: string[]; code: ExitCode };
+    return new CliError(e.lines, e.code);
   }
   return err;
 }
@@ -39,5 +38,5 @@ export async function loadNormalized(file: string | undefined) {
   return normalize(await validateConfig(loaded.data, loaded.file));
 }
 
+export { err } from './output.js';
 export const out = (line: string): void => void process.stdout.write(`${line}\n`);
-export const err = (line: string): void => writeLine(2, line);

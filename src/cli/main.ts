@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, failureReport, usageError, type ExitCode } from './errors.js';
-import { writeLine } from '../write-line.js';
+import { err as errorLine } from './output.js';
 
 export async function main(args?: string[]): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;
@@ -35,7 +35,7 @@ export async function main(args?: string[]): Promise<ExitCode> {
     await cli.parseAsync();
   } catch (err) {
     const { lines, code: failed } = failureReport(err);
-    for (const line of lines) writeLine(2, line);
+    for (const line of lines) errorLine(line);
     return failed;
   }
   return code;

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { EXIT } from '../errors.js';
-import { writeLine } from '../../write-line.js';
+import { err } from '../output.js';
 import type { Command } from './types.js';
 
 export const detectCommand: Command = {
@@ -21,7 +21,7 @@ export const detectCommand: Command = {
       for (const e of evidence) process.stdout.write(`  ${e.system ?? '-'}\t${e.check}: ${e.seen}\n`);
     }
     if (system === undefined) {
-      writeLine(2, 'initgen: no init system recognised; pass --target to install');
+      err('initgen: no init system recognised; pass --target to install');
       return EXIT.failure;
     }
     return EXIT.ok;
