@@ -1,5 +1,5 @@
 // How initgen starts a service's program: NODE [NODE-ARGS] SCRIPT ACTION [WORDS] [-- ARGS].
-// The generated files (src/targets/, src/render/supervise.ts) and the library's `start`
+// The generated files (src/targets/) and the library's `start`
 // (src/service/detach.ts, the daemon's argv) build it here, so that the program always
 // parses one shape. No imports but types: the library's `start` path loads it.
 import type { NormalizedConfig } from './config/types.js';

@@ -2,7 +2,7 @@
 // nothing until every target has rendered.
 import { loadTarget, type TargetName } from './targets/registry.js';
 import type { NormalizedConfig } from './config/types.js';
-import type { RenderedFile, RenderContext, Target } from './targets/types.js';
+import type { RenderedFile, RenderContext } from './targets/types.js';
 import { renderTemplate } from './render/template.js';
 
 export async function generate(
@@ -10,8 +10,7 @@ export async function generate(
   targetName: TargetName,
   warn: (message: string) => void,
 ): Promise<RenderedFile[]> {
-  const target = await availableTarget(targetName);
-  if (target === undefined) throw new Error(`target ${targetName} is not available in this build`);
+  const target = await loadTarget(targetName);
   const warned = new Set<string>();
   const ctx: RenderContext = {
     template: (file, view) => renderTemplate(target.name, file, view),
@@ -29,17 +28,6 @@ export async function generate(
   }
   for (const file of files) checkPaths(target.name, file);
   return files;
-}
-
-/** The target, or undefined while its module is not written yet (other errors propagate). */
-export async function availableTarget(name: TargetName): Promise<Target | undefined> {
-  try {
-    return await loadTarget(name);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes(`/targets/${name}.js'`)) return undefined;
-    throw err;
-  }
 }
 
 // A target bug must not write outside --out or --root.

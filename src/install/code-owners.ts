@@ -9,20 +9,22 @@ import { lstat, readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NormalizedConfig } from '../config/types.js';
-import type { TargetName } from '../targets/registry.js';
+import type { Target } from '../targets/types.js';
 import { readFileIn } from '../render/write.js';
 import { inRoot, walk } from './rootfs.js';
 
 /** More files than this under node_modules are not all looked at (the rest is named as unchecked). */
 export const MODULE_LIMIT = 200_000;
 
-/** Does TARGET's service file make root run the program's code? */
-export function rootRunsCode(target: TargetName, config: NormalizedConfig): boolean {
-  if (target === 'logrotate') return false;
-  // these wrappers call node as root for every action, and the daemon drops privileges itself
-  if (target === 'sysv' || target === 'smf') return true;
-  // the others start node as `user` directly (User=, setuid, command_user, chpst -u, setuidgid, UserName)
-  return config.user === undefined || config.user === 'root';
+/** Does TARGET's service file make root run the program's code? (Target.rootRuns) */
+export function rootRunsCode(target: Target, config: NormalizedConfig): boolean {
+  if (target.rootRuns === 'withoutUser') return config.user === undefined || config.user === 'root';
+  return target.rootRuns === 'always';
+}
+
+/** Why root runs it, for the refusal. */
+export function whyRootRuns(target: Target): string {
+  return target.rootRuns === 'always' ? `the ${target.name} wrapper runs node as root for every action` : 'no `user` is set';
 }
 
 export interface CodeWriters {

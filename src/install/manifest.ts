@@ -9,14 +9,16 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { SERVICE_NAME_PATTERN } from '../config/schema.js';
-import { isTargetName, type TargetName } from '../targets/registry.js';
+import { isTargetName, loadTarget, type TargetName } from '../targets/registry.js';
 import { MARKER } from '../render/marker.js';
-import { closeDir, openDirIn, readFileIn, removeDirIn, removeIn, writeFileAtomic } from '../render/write.js';
+import { closeDir, openDirIn, readFileIn, writeFileAtomic } from '../render/write.js';
 import { inRoot } from './rootfs.js';
 
 export interface Manifest {
   name: string;
   target: TargetName;
+  /** what the service manager calls it (Target.unit), so that uninstall needs no config */
+  unit?: string;
   /** as seen inside the root */
   scanDir?: string;
   files: { path: string; mode: number; sha256: string }[];
@@ -36,44 +38,27 @@ export class ManifestError extends Error {}
 const NAME = new RegExp(SERVICE_NAME_PATTERN);
 export const isServiceName = (name: string): boolean => NAME.test(name);
 
-const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * The files TARGET renders for service NAME, as patterns of install paths. Kept next to
- * the targets by a test that renders every target (test/install/manifest.test.js).
- */
-export function ownPath(target: TargetName, name: string, path: string): boolean {
-  const n = esc(name);
-  const supervised = (dir: string): RegExp => new RegExp(`^${dir}/${n}/(run|log/run|env/[^/]+)$`);
-  const rule: Record<TargetName, RegExp> = {
-    sysv: new RegExp(`^etc/init\\.d/${n}$`),
-    openrc: new RegExp(`^etc/init\\.d/${n}$`),
-    upstart: new RegExp(`^etc/init/${n}\\.conf$`),
-    smf: new RegExp(`^lib/svc/manifest/site/${n}\\.xml$`),
-    // the label is the config's own (launchd.label), not the name
-    launchd: /^Library\/Launch(Daemons|Agents)\/[A-Za-z0-9][A-Za-z0-9_.-]*\.plist$/,
-    systemd: new RegExp(`^lib/systemd/system/${n}\\.service$`),
-    runit: supervised('etc/sv'),
-    daemontools: supervised('etc/service'),
-    logrotate: new RegExp(`^etc/logrotate\\.d/${n}$`),
-  };
-  return rule[target].test(path);
-}
-
 /** A relative path with no empty, `.` or `..` step. */
 const plainRelative = (p: unknown): p is string =>
   typeof p === 'string' && p !== '' && !p.startsWith('/') && !p.includes('\0') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 
 const plainAbsolute = (p: unknown): p is string => typeof p === 'string' && (p === '/' || (p.startsWith('/') && plainRelative(p.slice(1))));
 
-/** Every problem with a parsed record found at var/lib/initgen/NAME/TARGET.json. */
-export function manifestProblems(m: unknown, name: string, target: string): string[] {
+/** A unit name a tool can take as one argument: a systemd unit, an SMF FMRI, a launchd label. */
+const UNIT = /^[A-Za-z0-9][A-Za-z0-9_.,:@/-]*$/;
+
+/**
+ * Every problem with a parsed record found at var/lib/initgen/NAME/TARGET.json; OWN:
+ * the install paths the target renders for NAME (Target.installPaths).
+ */
+export function manifestProblems(m: unknown, name: string, target: string, own: RegExp | undefined): string[] {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return ['not an object'];
   const r = m as Record<string, unknown>;
   const problems: string[] = [];
   if (r.name !== name || !isServiceName(name)) problems.push(`\`name\` is ${JSON.stringify(r.name)}, not the service name ${JSON.stringify(name)} of its directory`);
   if (r.target !== target || !isTargetName(target)) problems.push(`\`target\` is ${JSON.stringify(r.target)}, not the target ${JSON.stringify(target)} of its file name`);
   if (typeof r.enabled !== 'boolean') problems.push('`enabled` is not true or false');
+  if (r.unit !== undefined && (typeof r.unit !== 'string' || !UNIT.test(r.unit))) problems.push(`\`unit\` ${JSON.stringify(r.unit)} is not a service manager's name`);
   if (r.scanDir !== undefined && !plainAbsolute(r.scanDir)) problems.push(`\`scanDir\` ${JSON.stringify(r.scanDir)} is not a plain absolute path`);
   const files = Array.isArray(r.files) ? r.files : undefined;
   if (files === undefined) problems.push('`files` is not a list');
@@ -81,7 +66,7 @@ export function manifestProblems(m: unknown, name: string, target: string): stri
     const e = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
     const shown = JSON.stringify(e.path);
     if (!plainRelative(e.path)) problems.push(`file ${shown} is not a plain relative path`);
-    else if (problems.length === 0 && !ownPath(target as TargetName, name, e.path)) problems.push(`file ${shown} is not a file ${target} installs for ${name}`);
+    else if (problems.length === 0 && !own?.test(e.path)) problems.push(`file ${shown} is not a file ${target} installs for ${name}`);
     if (!Number.isInteger(e.mode) || (e.mode as number) < 0 || (e.mode as number) > 0o7777) problems.push(`file ${shown}: \`mode\` is not a file mode`);
     if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256)) problems.push(`file ${shown}: \`sha256\` is not a SHA-256 digest`);
   }
@@ -107,7 +92,8 @@ export async function readManifest(root: string, name: string, target: string): 
   } catch (err) {
     throw new ManifestError(`${path}: invalid JSON: ${(err as Error).message}`);
   }
-  const problems = manifestProblems(data, name, target);
+  const own = isTargetName(target) && isServiceName(name) ? (await loadTarget(target)).installPaths(name) : undefined;
+  const problems = manifestProblems(data, name, target, own);
   if (problems.length > 0) throw new ManifestError(`${path}: not a record initgen wrote: ${problems.join('; ')}`);
   return data as Manifest;
 }
@@ -128,11 +114,6 @@ export async function installedTargets(root: string, name: string): Promise<stri
 
 export async function writeManifest(root: string, m: Manifest): Promise<void> {
   await writeFileAtomic(manifestPath(root, m.name, m.target), `${JSON.stringify(m, null, 2)}\n`, 0o644, root);
-}
-
-export async function removeManifest(root: string, name: string, target: string): Promise<void> {
-  removeIn(root, manifestPath(root, name, target));
-  removeDirIn(root, manifestDir(root, name));
 }
 
 /** The content of the regular file at PATH inside ROOT; a link or anything else there is not content. */

@@ -1,16 +1,16 @@
 // initgen uninstall: stop, disable, and remove what install recorded; a second run
 // finds nothing and succeeds.
+// One plan (src/install/actions.ts): --dry-run prints it, a real run performs it.
+import { EXIT } from '../cli/exit.js';
 import type { NormalizedConfig } from '../config/types.js';
+import { DEFAULTS } from '../defaults.js';
 import { generate } from '../generate.js';
 import { shQuoteAll } from '../render/sh.js';
-import { MARKER } from '../render/marker.js';
-import { DEFAULTS } from '../defaults.js';
-import { readFileIn, removeDirIn, removeIn, whyFailed } from '../render/write.js';
-import { isTargetName, type TargetName } from '../targets/registry.js';
+import { whyFailed } from '../render/write.js';
+import { isTargetName, loadTarget, type TargetName } from '../targets/registry.js';
 import type { RenderedFile } from '../targets/types.js';
-import { describe, perform, type Action } from './actions.js';
-import { ENABLERS, serviceDir } from './enablers.js';
-import { installedTargets, manifestPath, readManifest, removable, removeManifest, sha256, type Manifest } from './manifest.js';
+import { perform, show, type Action } from './actions.js';
+import { installedTargets, manifestPath, readManifest, removable, sha256, type Manifest } from './manifest.js';
 import { chooseTarget, InstallError, privilegeError, privilegeProblems, site, untrusted } from './plan.js';
 import { inRoot } from './rootfs.js';
 
@@ -61,79 +61,56 @@ async function unrecorded(opts: UninstallOptions, target: TargetName | undefined
 
 async function uninstallOne(opts: UninstallOptions, m: Manifest): Promise<void> {
   const { root } = opts;
-  const files: RenderedFile[] = [];
-  for (const f of m.files) {
-    const found = readFileIn(root, inRoot(root, `/${f.path}`));
-    const content = found.kind === 'file' ? found.content.toString('utf8') : '';
-    files.push({ installPath: f.path, outPath: f.path, mode: f.mode, content });
-  }
+  const target = await loadTarget(m.target);
+  const { enabler } = target;
+  // records from before `unit` was recorded: the config's, else the name
+  const unit = m.unit ?? (opts.config !== undefined ? target.unit(opts.config) : m.name);
   const stopTimeout = opts.config?.stopTimeout ?? DEFAULTS.stopTimeout;
-  const where = await site({ root, target: m.target, scanDir: opts.scanDir ?? m.scanDir }, m.name, files, stopTimeout);
-  const enabler = ENABLERS[m.target];
+  const scanDir = opts.scanDir ?? m.scanDir;
+  const where = await site({ root, ...(scanDir !== undefined && { scanDir }) }, target, { name: m.name, unit, paths: m.files.map((f) => f.path), stopTimeout });
   const stopping: Action[] = opts.enable ? enabler.disable(where) : [];
   const after: Action[] = opts.enable ? (enabler.after?.(where) ?? []) : [];
-  const park = opts.enable ? enabler.parked?.(where) : undefined;
+  const supervised = enabler.supervised;
+  const park = opts.enable ? supervised?.parked?.(where) : undefined;
   // the daemontools service directory is parked under a dot name before it is stopped
   const moved = (path: string): string => (park !== undefined && (path === park.from || path.startsWith(`${park.from}/`)) ? park.to + path.slice(park.from.length) : path);
-  const targets = m.files.map((f) => ({ path: moved(inRoot(root, `/${f.path}`)), sha: f.sha256 }));
-  const supervised = m.target === 'runit' || m.target === 'daemontools' ? moved(inRoot(root, serviceDir(where))) : undefined;
-  const runtime = supervised === undefined ? [] : (enabler.runtime ?? []).map((d) => `${supervised}/${d}`);
+  const runtime = supervised === undefined ? [] : supervised.runtime.map((d) => `${moved(inRoot(root, supervised.serviceDir(m.name)))}/${d}`);
   // the scanned directory outlives the services in it, even when install created it
   const scanned = (d: string): boolean => m.scanDir !== undefined && (where.scanDir === d || where.scanDir.startsWith(`${d}/`));
   const dirs = [...m.dirs].reverse().filter((d) => !scanned(d)).map((d) => moved(inRoot(root, d)));
   if (park !== undefined && !dirs.includes(park.to)) dirs.push(`${park.to}/log`, park.to);
-
+  const record = manifestPath(root, m.name, m.target);
+  const plan: Action[] = [
+    ...stopping,
+    ...m.files.map((f): Action => ({ kind: 'remove', path: moved(inRoot(root, `/${f.path}`)), sha: f.sha256 })),
+    ...runtime.map((path): Action => ({ kind: 'removeTree', path })),
+    ...dirs.map((path): Action => ({ kind: 'rmdir', path })),
+    ...after,
+    { kind: 'forget', path: record },
+  ];
   if (opts.dryRun) {
-    for (const a of stopping) opts.print(`$ ${describe(a)}`);
-    for (const { path } of targets) opts.print(`$ rm -f ${shQuoteAll([path])}`);
-    for (const d of runtime) opts.print(`$ rm -rf ${shQuoteAll([d])}`);
-    for (const d of dirs) opts.print(`$ rmdir ${shQuoteAll([d])}  # if empty`);
-    for (const a of after) opts.print(`$ ${describe(a)}`);
-    opts.print(`$ rm -f ${shQuoteAll([manifestPath(root, m.name, m.target)])}`);
+    for (const a of plan) opts.print(show(a));
     return;
   }
-  const denied = await privilegeProblems(
-    [...m.files.map((f) => inRoot(root, `/${f.path}`)), manifestPath(root, m.name, m.target)],
-    m.target,
-    root,
-    opts.enable,
-  );
+  const denied = await privilegeProblems([...m.files.map((f) => inRoot(root, `/${f.path}`)), record], target, root, opts.enable);
   if (denied.length > 0) throw privilegeError(denied);
 
+  const ledger = { root, force: opts.force, tolerated: 'note' as const, warn: opts.warn };
   const done: string[] = [];
-  const again = `initgen uninstall --name ${shQuoteAll([m.name])} --target ${m.target}${root === '/' ? '' : ` --root ${shQuoteAll([root])}`}`;
   try {
-    for (const a of stopping) {
-      const warning = await perform(a, root);
-      if (warning !== undefined) opts.warn(`initgen: note: ${warning}`);
-      done.push(describe(a));
+    for (const a of plan) {
+      const did = await perform(a, ledger);
+      if (did !== undefined) done.push(did);
     }
-    for (const { path, sha } of targets) {
-      const ok = await removable(root, path, sha);
-      if (ok === false && !opts.force) {
-        opts.warn(`initgen: kept ${path}: it changed since install and has no "${MARKER}" marker (pass --force to remove it)`);
-        continue;
-      }
-      if (ok !== undefined) {
-        removeIn(root, path);
-        done.push(`removed ${path}`);
-      }
-    }
-    for (const d of runtime) removeIn(root, d, true);
-    for (const d of dirs) removeDirIn(root, d);
-    for (const a of after) {
-      const warning = await perform(a, root);
-      if (warning !== undefined) opts.warn(`initgen: note: ${warning}`);
-    }
-    await removeManifest(root, m.name, m.target);
   } catch (err) {
+    const again = `initgen uninstall --name ${shQuoteAll([m.name])} --target ${m.target}${root === '/' ? '' : ` --root ${shQuoteAll([root])}`}`;
     throw new InstallError(
       [
         `initgen: uninstall failed: ${whyFailed(err)}`,
         ...(done.length > 0 ? ['initgen: done so far:', ...done.map((d) => `  ${d}`)] : []),
         `initgen: fix the cause and run it again: ${again}`,
       ],
-      1,
+      EXIT.failure,
     );
   }
   opts.print(`uninstalled ${m.name} for ${m.target}: ${done.filter((d) => d.startsWith('removed ')).length} files removed`);

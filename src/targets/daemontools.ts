@@ -1,12 +1,16 @@
 // daemontools service directory (supervise(8), envdir(8), setuidgid(8), multilog(8)),
 // installed as /etc/service/NAME: Debian's daemontools-run scans /etc/service.
-import { renderServiceDir, superviseFields, type Flavour } from '../render/supervise.js';
+import { posix } from 'node:path';
 import { shQuote } from '../render/sh.js';
+import { at, type Site } from './host.js';
+import { linkInto, scanLink, superviseFields, superviseTarget, supervised, unlinkScan, type Flavour } from './supervise.js';
 import type { Target } from './types.js';
 
 const flavour: Flavour = {
   target: 'daemontools',
   root: 'etc/service',
+  // Debian's daemontools-run scans /etc/service; DJB's own layout is /service
+  scanDirs: ['/etc/service', '/service'],
   supervisor: 'supervise',
   forceStop: (seconds, name) => `svc -d /etc/service/${name}; sleep ${seconds}; svc -k /etc/service/${name}`,
   once: (name) => `svc -o /etc/service/${name}`,
@@ -34,6 +38,25 @@ const flavour: Flavour = {
 export const target: Target = {
   name: 'daemontools',
   title: 'daemontools service directory (run, log/run, env/)',
+  ...superviseTarget(flavour),
+  // svscan never stops a supervise whose directory vanished: the documented removal is
+  // mv NAME .NAME; svc -dx .NAME .NAME/log; wait; rm -rf .NAME.
+  enabler: {
+    privileged: false,
+    enable: (s) => linkInto(flavour, s),
+    disable: (s) => {
+      const park = parked(s);
+      const dir = park?.to ?? at(s, `/${flavour.root}/${s.name}`);
+      return [
+        ...(park === undefined ? unlinkScan(flavour, s) : [{ kind: 'rename' as const, from: park.from, to: park.to }]),
+        { kind: 'run', argv: ['svc', '-dx', dir, `${dir}/log`], tolerate: true, dirs: [dir] },
+        { kind: 'waitFail', argv: ['svok', dir], seconds: s.stopTimeout + 10, dirs: [dir] },
+        { kind: 'waitFail', argv: ['svok', `${dir}/log`], seconds: s.stopTimeout + 10, dirs: [dir] },
+      ];
+    },
+    supervised: supervised(flavour, parked),
+  },
+  detection: { pid1: /(^|\/)(svscan|svscanboot)$/, running: 'svscan' },
   fields: superviseFields(flavour, {
     user: { support: 'mapped', how: 'setuidgid USER (with USER\'s primary group)' },
     group: { support: 'unsupported', how: 'setuidgid always takes the user\'s primary group' },
@@ -49,5 +72,11 @@ export const target: Target = {
     logMaxSize: { support: 'mapped', how: 'multilog sSIZE (4096 to 16777215; clamped with a warning)' },
     logKeep: { support: 'mapped', how: 'multilog nNUM (at least 2; raised with a warning)' },
   }),
-  render: (config, ctx) => renderServiceDir(flavour, config, ctx),
 };
+
+/** The service directory is in the scanned one: it moves to a dot name while it stops. */
+function parked(s: Site): { from: string; to: string } | undefined {
+  if (scanLink(flavour, s) !== undefined) return undefined;
+  const dir = `/${flavour.root}/${s.name}`;
+  return { from: at(s, dir), to: at(s, posix.join(posix.dirname(dir), `.${s.name}`)) };
+}

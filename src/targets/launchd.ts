@@ -3,11 +3,13 @@
 import type { PlistObject } from 'plist';
 // Only the package's builder: its index also loads the parser and an XML DOM (13 ms) we never use.
 import plistBuild from 'plist/lib/build.js';
+import { basename } from 'node:path';
 import { runCommand } from '../command-line.js';
 import type { NormalizedConfig } from '../config/types.js';
 import { openLogThen } from '../render/log-prepare.js';
 import { generatedLine } from '../render/marker.js';
 import { isXmlSafe, xmlComment } from '../render/xml.js';
+import { installed, live, toolProbe, type Site } from './host.js';
 import type { RenderContext, RenderedFile, Target } from './types.js';
 
 /** launchd spaces launches ThrottleInterval s apart: COUNT in SECONDS is one per SECONDS/COUNT. */
@@ -94,6 +96,18 @@ function checkXmlText(config: NormalizedConfig): void {
 export const target: Target = {
   name: 'launchd',
   title: 'macOS launchd property list (LaunchDaemons or LaunchAgents)',
+  unit: (config) => config.launchd.label,
+  // the label is the config's own (launchd.label), not the name
+  installPaths: () => /^Library\/Launch(Daemons|Agents)\/[A-Za-z0-9][A-Za-z0-9_.-]*\.plist$/,
+  rootRuns: 'withoutUser',
+  // launchd loads /Library/LaunchDaemons at boot; bootstrap loads it now.
+  enabler: {
+    privileged: true,
+    enable: (s) => (live(s) ? [{ kind: 'run', argv: ['launchctl', 'bootstrap', domain(s), installed(s, '.plist')] }] : []),
+    disable: (s) =>
+      live(s) ? [{ kind: 'run', argv: ['launchctl', 'bootout', `${domain(s)}/${basename(installed(s, '.plist'), '.plist')}`], tolerate: true }] : [],
+  },
+  detection: { pid1: /(^|\/)launchd$/, probes: [{ rank: 50, probe: toolProbe('launchctl', 'launchd') }] },
   fields: {
     name: { support: 'mapped', how: 'default Label initgen.NAME' },
     description: { support: 'mapped', how: 'XML comment at the top' },
@@ -143,3 +157,8 @@ export const target: Target = {
     return [{ installPath: `Library/${dir}/${label}.plist`, outPath: `${label}.plist`, mode: 0o644, content: `${xml}\n` }];
   },
 };
+
+function domain(s: Site): string {
+  const agent = installed(s, '.plist').includes('/LaunchAgents/');
+  return agent ? `gui/${process.env.SUDO_UID ?? process.getuid?.() ?? 0}` : 'system';
+}

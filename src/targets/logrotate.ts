@@ -2,13 +2,18 @@
 import { DEFAULTS } from '../defaults.js';
 import { logrotatePath } from '../render/logrotate.js';
 import { generatedLine } from '../render/marker.js';
-import { ignored, type Target } from './types.js';
+import { escapeRegExp, ignored, type Target } from './types.js';
 
 const notRun = ignored('rotation does not start the program');
 
 export const target: Target = {
   name: 'logrotate',
   title: 'logrotate snippet that rotates the log file (copytruncate, or by rename for the log writer)',
+  unit: (config) => config.name,
+  installPaths: (name) => new RegExp(`^etc/logrotate\\.d/${escapeRegExp(name)}$`),
+  rootRuns: 'never',
+  // logrotate reads /etc/logrotate.d on its next run: nothing to enable.
+  enabler: { privileged: false, enable: () => [], disable: () => [] },
   fields: {
     name: { support: 'mapped', how: 'file name /etc/logrotate.d/NAME' },
     description: ignored('not used by logrotate'),

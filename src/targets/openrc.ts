@@ -2,22 +2,61 @@
 // and owns the pid file; settings use openrc-run's own variables.
 import { generatedLine } from '../render/marker.js';
 import { programArgs } from '../command-line.js';
+import { abstractDependency, type AbstractDependency } from '../config/schema.js';
 import { defaultPidfile } from '../defaults.js';
 import { shQuote } from '../render/sh.js';
-import { openrcDependency } from '../render/openrc.js';
 import { logPrepareLines, OPEN_LOG } from '../render/log-prepare.js';
-import { CLEAN_PATH } from '../render/supervise.js';
-import { commentLine } from '../render/lsb.js';
 import { ACTION_CODES } from '../lsb.js';
 import { ADMIN_WORDS, adminDefaultsFunction, EXPORTED_NAMES, rootsAloneFunction } from '../render/admin-overrides.js';
-import type { Target } from './types.js';
+import { at, live, toolProbe } from './host.js';
+import { commentLine } from './lsb-header.js';
+import { CLEAN_PATH } from './supervise.js';
+import { escapeRegExp, type Target } from './types.js';
 
 /** docs/contract.md §4: after the stop timeout, SIGKILL and wait up to 5 s more */
 const KILL_WAIT = 5;
 
+/**
+ * OpenRC services (Gentoo/Alpine names). network, remote-fs and local-fs are hard
+ * `need`s; syslog and time are `use`: a machine without a logger or an NTP client still
+ * boots, as with LSB's optional $syslog/$time. Another service's name is a `need`.
+ */
+export const DEPENDENCIES: Record<AbstractDependency, { word: 'need' | 'use'; service: string }> = {
+  network: { word: 'need', service: 'net' },
+  'remote-fs': { word: 'need', service: 'netmount' },
+  'local-fs': { word: 'need', service: 'localmount' },
+  syslog: { word: 'use', service: 'logger' },
+  time: { word: 'use', service: 'ntp-client' },
+};
+
+function openrcDependency(dep: string): { word: 'need' | 'use'; service: string } {
+  const abstract = abstractDependency(dep);
+  return abstract === undefined ? { word: 'need', service: dep } : DEPENDENCIES[abstract];
+}
+
 export const target: Target = {
   name: 'openrc',
   title: 'OpenRC service script (openrc-run, start-stop-daemon)',
+  unit: (config) => config.name,
+  installPaths: (name) => new RegExp(`^etc/init\\.d/${escapeRegExp(name)}$`),
+  rootRuns: 'withoutUser',
+  // rc-update add is a symlink in /etc/runlevels/default; under --root, make it directly.
+  enabler: {
+    privileged: true,
+    enable: (s) =>
+      live(s)
+        ? [{ kind: 'run', argv: ['rc-update', 'add', s.name, 'default'] }]
+        : [{ kind: 'symlink', path: at(s, `/etc/runlevels/default/${s.name}`), target: `/etc/init.d/${s.name}` }],
+    disable: (s) =>
+      live(s)
+        ? [
+            { kind: 'run', argv: ['rc-service', s.name, 'stop'], tolerate: true },
+            { kind: 'run', argv: ['rc-update', 'del', s.name, 'default'], tolerate: true },
+          ]
+        : [{ kind: 'unlink', path: at(s, `/etc/runlevels/default/${s.name}`) }],
+    startHint: (s) => `rc-service ${s.name} start`,
+  },
+  detection: { pid1: /(^|\/)openrc-init$/, probes: [{ rank: 40, probe: toolProbe('openrc-run', 'openrc') }] },
   fields: {
     name: { support: 'mapped', how: 'file name etc/init.d/NAME and name=' },
     description: { support: 'mapped', how: 'description= (one line)' },

@@ -8,8 +8,9 @@ import type { NormalizedConfig } from '../config/types.js';
 import { generatedLine } from '../render/marker.js';
 import { shQuote } from '../render/sh.js';
 import { xmlAttr, xmlComment, xmlText } from '../render/xml.js';
+import { installed, live, toolProbe } from './host.js';
 import { settingWords, type SettingKey } from './settings.js';
-import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
+import { escapeRegExp, mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // optional_all: satisfied when the service is absent or disabled, e.g. no NFS client or NTP.
 const DEPENDENCIES: Record<AbstractDependency, { fmri: string; grouping: string }> = {
@@ -27,6 +28,29 @@ const MAX_FAILURE_COUNT = 10;
 export const target: Target = {
   name: 'smf',
   title: 'SMF manifest for illumos/Solaris (model "child" runs `run`; "contract" uses start/stop)',
+  unit: (config) => `svc:/${serviceName(config)}`,
+  installPaths: (name) => new RegExp(`^lib/svc/manifest/site/${escapeRegExp(name)}\\.xml$`),
+  // the start, stop and refresh methods run node as root; the daemon drops privileges itself
+  rootRuns: 'always',
+  // Under --root, svc:/system/manifest-import imports /lib/svc/manifest at the next boot.
+  enabler: {
+    privileged: true,
+    enable: (s) =>
+      live(s)
+        ? [
+            { kind: 'run', argv: ['svccfg', 'import', installed(s, '.xml')] },
+            { kind: 'run', argv: ['svcadm', 'enable', s.unit] },
+          ]
+        : [],
+    disable: (s) =>
+      live(s)
+        ? [
+            { kind: 'run', argv: ['svcadm', 'disable', '-s', s.unit], tolerate: true },
+            { kind: 'run', argv: ['svccfg', 'delete', '-f', s.unit], tolerate: true },
+          ]
+        : [],
+  },
+  detection: { probes: [{ rank: 60, probe: toolProbe('svcadm', 'smf') }] },
   fields: {
     name: mapped('service svc:/PREFIX/NAME:default, bundle NAME, --initgen-name (the program takes this name)'),
     description: mapped('template common_name'),
@@ -71,6 +95,11 @@ export const target: Target = {
   },
 };
 
+/** The service's FMRI without svc:/ (the manifest's service name). */
+function serviceName(c: NormalizedConfig): string {
+  return `${c.smf.fmriPrefix}/${fmriName(c.name)}`;
+}
+
 /** An FMRI path component: a letter first, then letters, digits, `_ . , -` (smf(7)). */
 function fmriName(name: string): string {
   const s = name.replace(/[^A-Za-z0-9_.,-]/g, '_');
@@ -79,7 +108,7 @@ function fmriName(name: string): string {
 
 function view(c: NormalizedConfig, ctx: RenderContext): object {
   const contract = c.smf.model === 'contract';
-  const service = `${c.smf.fmriPrefix}/${fmriName(c.name)}`;
+  const service = serviceName(c);
   if (fmriName(c.name) !== c.name) {
     ctx.warn('name', `"${c.name}" is not a valid SMF service name; using ${service}`);
   }

@@ -12,7 +12,9 @@ import {
 } from '../render/systemd.js';
 import { logPrepareOneLine, openLogThen } from '../render/log-prepare.js';
 import { generatedLine } from '../render/marker.js';
-import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
+import { inRoot, isDir } from '../install/rootfs.js';
+import { live, type Evidence } from './host.js';
+import { escapeRegExp, mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // systemd.special(7): targets that only order (After=) are passive or always in
 // the boot transaction; network-online.target must also be pulled in (Wants=).
@@ -29,6 +31,29 @@ const DEPENDENCIES: Record<AbstractDependency, { after?: string; wants?: string 
 export const target: Target = {
   name: 'systemd',
   title: 'systemd service unit (runs `run` in the foreground)',
+  unit: (config) => `${config.name}.service`,
+  installPaths: (name) => new RegExp(`^lib/systemd/system/${escapeRegExp(name)}\\.service$`),
+  rootRuns: 'withoutUser',
+  enabler: {
+    privileged: true,
+    enable: (s) =>
+      live(s)
+        ? [
+            { kind: 'run', argv: ['systemctl', 'daemon-reload'] },
+            { kind: 'run', argv: ['systemctl', 'enable', s.unit] },
+          ]
+        : [{ kind: 'run', argv: ['systemctl', `--root=${s.root}`, 'enable', s.unit] }],
+    disable: (s) =>
+      live(s)
+        ? [
+            { kind: 'run', argv: ['systemctl', 'stop', s.unit], tolerate: true },
+            { kind: 'run', argv: ['systemctl', 'disable', s.unit], tolerate: true },
+          ]
+        : [{ kind: 'run', argv: ['systemctl', `--root=${s.root}`, 'disable', s.unit], tolerate: true }],
+    after: (s) => (live(s) ? [{ kind: 'run', argv: ['systemctl', 'daemon-reload'], tolerate: true }] : []),
+    startHint: (s) => `systemctl start ${s.unit}`,
+  },
+  detection: { pid1: /(^|\/)systemd$/, probes: [{ rank: 10, probe: booted }] },
   fields: {
     name: mapped('unit name NAME.service'),
     description: mapped('Description= (one line; `%` doubled)'),
@@ -159,4 +184,11 @@ function plain(ctx: RenderContext, field: ConfigField, value: string | undefined
     ctx.warn(field, `${JSON.stringify(value)} cannot be written in a unit file (control character, edge blank or trailing backslash); left out`);
   }
   return out;
+}
+
+// sd_booted(3): systemd creates this directory at boot, and nothing else does.
+async function booted(root: string): Promise<Evidence> {
+  return (await isDir(inRoot(root, '/run/systemd/system')))
+    ? { check: '/run/systemd/system', seen: 'directory exists', system: 'systemd' }
+    : { check: '/run/systemd/system', seen: 'absent' };
 }

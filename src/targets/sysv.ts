@@ -1,14 +1,18 @@
 // SysV init script: an LSB header for insserv, chkconfig and systemd-sysv-generator,
 // and a POSIX sh body that hands every action but status to the program itself.
+import { abstractDependency, type AbstractDependency } from '../config/schema.js';
 import { SERVICE_PATH } from '../defaults.js';
+import type { Action } from '../install/actions.js';
+import { exists, findTool, inRoot, isDir } from '../install/rootfs.js';
 import { ACTIONS, ACTION_CODES, OPERATION_ACTIONS, STATUS_CODES, usageLine } from '../lsb.js';
 import { adminDefaultsFunction, ASSIGNED_NAMES } from '../render/admin-overrides.js';
-import { commentLine, commentLines, lsbFacility, lsbHeader } from '../render/lsb.js';
 import { generatedLine } from '../render/marker.js';
 import { shQuote } from '../render/sh.js';
 import { idfileOf } from '../service/pidfile.js';
+import { at, live, PlanError, type Evidence, type Site } from './host.js';
+import { commentLine, commentLines, lsbHeader } from './lsb-header.js';
 import { settingWords } from './settings.js';
-import type { Target } from './types.js';
+import { escapeRegExp, type Target } from './types.js';
 
 /** Actions that may start the daemon, so the nice value and open-file limit must be applied first. */
 const SPAWNING = new Set(['start', 'restart', 'try-restart', 'force-reload', 'run']);
@@ -17,9 +21,35 @@ const SPAWNING = new Set(['start', 'restart', 'try-restart', 'force-reload', 'ru
 const CHKCONFIG_START = 80;
 const CHKCONFIG_STOP = 20;
 
+/** The LSB system facilities; any other name is another script's Provides. */
+export const FACILITIES: Record<AbstractDependency, string> = {
+  network: '$network',
+  'remote-fs': '$remote_fs',
+  'local-fs': '$local_fs',
+  syslog: '$syslog',
+  time: '$time',
+};
+
+const lsbFacility = (dep: string): string => {
+  const abstract = abstractDependency(dep);
+  return abstract === undefined ? dep : FACILITIES[abstract];
+};
+
 export const target: Target = {
   name: 'sysv',
   title: 'SysV init script with an LSB header (POSIX sh)',
+  unit: (config) => config.name,
+  installPaths: (name) => new RegExp(`^etc/init\\.d/${escapeRegExp(name)}$`),
+  // the script runs node as root for every action; the daemon drops privileges itself
+  rootRuns: 'always',
+  enabler: {
+    privileged: true,
+    enable,
+    disable,
+    startHint: (s) => `/etc/init.d/${s.name} start`,
+    look,
+  },
+  detection: { probes: [{ rank: 80, probe: initScripts }], flavours: ['sysv-debian', 'sysv-rhel'] },
   fields: {
     name: { support: 'mapped', how: 'file name etc/init.d/NAME, LSB Provides, --initgen-name (the program takes this name)' },
     description: { support: 'mapped', how: 'LSB Short-Description and chkconfig "# description:" (one line)' },
@@ -121,4 +151,54 @@ function unique(words: string[]): string[] {
 
 function nonEmpty(lines: string[], fallback: string): string[] {
   return lines.length ? lines : [fallback];
+}
+
+/** Debian (update-rc.d, insserv) or RHEL (chkconfig) tools, for enabling a script. */
+async function flavour(root: string): Promise<'debian' | 'rhel' | undefined> {
+  if ((await findTool(root, 'update-rc.d')) !== undefined || (await findTool(root, 'insserv')) !== undefined) return 'debian';
+  if ((await findTool(root, 'chkconfig')) !== undefined) return 'rhel';
+  return undefined;
+}
+
+async function look(root: string): Promise<Record<string, string>> {
+  // an empty staging root has no tools of its own: enable it the way this host would
+  const found = (await flavour(root)) ?? (root === '/' ? undefined : await flavour('/'));
+  // Debian's update-rc.d calls /usr/lib/insserv/insserv; the package also links it into sbin.
+  const insserv = (await findTool('/', 'insserv')) ?? ((await exists('/usr/lib/insserv/insserv')) ? '/usr/lib/insserv/insserv' : undefined);
+  return { ...(found !== undefined && { flavour: found }), ...(insserv !== undefined && { insserv }) };
+}
+
+function insservArgs(s: Site): string[] {
+  const insserv = s.tools.insserv;
+  if (insserv === undefined) throw new PlanError(`enabling a SysV script under --root needs insserv on this host; use --no-enable`);
+  const initd = at(s, '/etc/init.d');
+  // -i keeps insserv's .depend.* files inside the root too; -f because a build root lacks the scripts that provide $remote_fs etc.
+  return [insserv, '-f', '-p', initd, '-i', initd, '-c', at(s, '/etc/insserv.conf'), '-o', at(s, '/etc/insserv/overrides')];
+}
+
+/** The directories insserv works in, handed to it open (src/install/run-tool.ts): it creates DIR/etc/rcN.d next to init.d. */
+const insservDirs = (s: Site): string[] => [at(s, '/etc/init.d'), at(s, '/etc')];
+
+function enable(s: Site): Action[] {
+  if (s.tools.flavour === 'rhel') {
+    if (!live(s)) throw new PlanError('chkconfig cannot work under --root; use --no-enable and run `chkconfig --add NAME` on the installed system');
+    return [{ kind: 'run', argv: ['chkconfig', '--add', s.name] }];
+  }
+  if (s.tools.flavour === undefined) throw new PlanError('found neither update-rc.d, insserv nor chkconfig to enable the script; use --no-enable');
+  return [live(s) ? { kind: 'run', argv: ['update-rc.d', s.name, 'defaults'] } : { kind: 'run', argv: [...insservArgs(s), s.name], dirs: insservDirs(s) }];
+}
+
+function disable(s: Site): Action[] {
+  if (!live(s)) return s.tools.flavour === 'debian' && s.tools.insserv !== undefined ? [{ kind: 'run', argv: [...insservArgs(s), '-r', s.name], tolerate: true, dirs: insservDirs(s) }] : [];
+  const stop: Action = { kind: 'run', argv: [`/etc/init.d/${s.name}`, 'stop'], tolerate: true };
+  if (s.tools.flavour === 'rhel') return [stop, { kind: 'run', argv: ['chkconfig', '--del', s.name], tolerate: true }];
+  return [stop, { kind: 'run', argv: ['update-rc.d', '-f', s.name, 'remove'], tolerate: true }];
+}
+
+async function initScripts(root: string): Promise<Evidence> {
+  const check = '/etc/init.d with update-rc.d or chkconfig';
+  if (!(await isDir(inRoot(root, '/etc/init.d')))) return { check, seen: 'no /etc/init.d' };
+  if ((await findTool(root, 'update-rc.d')) !== undefined) return { check, seen: '/etc/init.d and update-rc.d', system: 'sysv-debian' };
+  if ((await findTool(root, 'chkconfig')) !== undefined) return { check, seen: '/etc/init.d and chkconfig', system: 'sysv-rhel' };
+  return { check, seen: '/etc/init.d but neither update-rc.d nor chkconfig' };
 }

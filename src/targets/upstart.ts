@@ -1,10 +1,13 @@
 // Upstart job (init(5), upstart 1.x): the program runs in the foreground (`run`).
+import { posix } from 'node:path';
 import { runCommand } from '../command-line.js';
 import { abstractDependency, type AbstractDependency } from '../config/schema.js';
 import type { NormalizedConfig } from '../config/types.js';
+import { findTool, readSmall } from '../install/rootfs.js';
 import { generatedLine } from '../render/marker.js';
 import { NL_VAR, nihQuotable, nihQuote, scriptWord } from '../render/upstart.js';
-import { mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
+import { live, type Evidence } from './host.js';
+import { escapeRegExp, mapped, ignored, unsupported, type RenderContext, type Target } from './types.js';
 
 // Events emitted by Ubuntu's upstart jobs (mountall, ifupdown, rsyslog).
 const EVENTS: Record<AbstractDependency, string | undefined> = {
@@ -18,6 +21,18 @@ const EVENTS: Record<AbstractDependency, string | undefined> = {
 export const target: Target = {
   name: 'upstart',
   title: 'Upstart job /etc/init/NAME.conf (runs `run` in the foreground)',
+  unit: (config) => config.name,
+  installPaths: (name) => new RegExp(`^etc/init/${escapeRegExp(name)}\\.conf$`),
+  rootRuns: 'withoutUser',
+  // A job with a `start on` stanza is enabled by existing.
+  enabler: {
+    privileged: true,
+    enable: (s) => (live(s) ? [{ kind: 'run', argv: ['initctl', 'reload-configuration'] }] : []),
+    disable: (s) => (live(s) ? [{ kind: 'run', argv: ['initctl', 'stop', s.name], tolerate: true }] : []),
+    after: (s) => (live(s) ? [{ kind: 'run', argv: ['initctl', 'reload-configuration'], tolerate: true }] : []),
+    startHint: (s) => `initctl start ${s.name}`,
+  },
+  detection: { pid1: /(^|\/)upstart$/, probes: [{ rank: 30, probe: initctl }] },
   fields: {
     name: mapped('job name /etc/init/NAME.conf'),
     description: mapped('`description` (one libnih-quoted token; line breaks become spaces)'),
@@ -108,4 +123,14 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     logfile,
     command,
   };
+}
+
+// Upstart's initctl carries its package name ("initctl (upstart 1.12.1)"); the bytes of
+// the file are read, as `strings` would, never run (src/install/detect.ts).
+async function initctl(root: string): Promise<Evidence> {
+  const check = 'initctl mentions upstart';
+  const tool = await findTool(root, 'initctl');
+  if (tool === undefined) return { check, seen: 'no initctl' };
+  const seen = `/${posix.relative(root, tool)}`;
+  return /upstart/i.test(await readSmall(tool, 8 << 20)) ? { check, seen: `${seen} is upstart's`, system: 'upstart' } : { check, seen: `${seen} is not upstart's` };
 }

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CASES, readGolden, RECORDS, renderCase, targets } from './harness.js';
 
-const { available, missing } = await targets();
-for (const name of missing) test(`golden ${name}`, { skip: `${name}: target module not written yet` }, () => {});
+const { available } = await targets();
 
 for (const { name } of available) {
   for (const caseName of CASES) {

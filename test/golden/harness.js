@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../dist/config/load.js';
 import { validateConfig } from '../../dist/config/validate.js';
 import { normalize } from '../../dist/config/normalize.js';
-import { availableTarget, generate } from '../../dist/generate.js';
-import { TARGET_NAMES } from '../../dist/targets/registry.js';
+import { generate } from '../../dist/generate.js';
+import { loadTargets } from '../../dist/targets/registry.js';
 
 export const GOLDEN_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const CASES_DIR = join(GOLDEN_DIR, 'cases');
@@ -19,16 +19,9 @@ export const CASES = readdirSync(CASES_DIR)
   .map((f) => f.slice(0, -'.json'.length))
   .sort();
 
-/** [{ name, target }] for every target whose module exists, and the names of the others. */
+/** [{ name, target }] for every registered target. */
 export async function targets() {
-  const available = [];
-  const missing = [];
-  for (const name of TARGET_NAMES) {
-    const target = await availableTarget(name);
-    if (target) available.push({ name, target });
-    else missing.push(name);
-  }
-  return { available, missing };
+  return { available: (await loadTargets()).map((target) => ({ name: target.name, target })) };
 }
 
 export async function loadCase(caseName) {

@@ -2,8 +2,14 @@
 // Scripts") and the dependency words of the SysV and OpenRC targets.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { commentLine, commentLines, lsbFacility, lsbHeader } from '../../dist/render/lsb.js';
-import { openrcDependency } from '../../dist/render/openrc.js';
+import { abstractDependency } from '../../dist/config/schema.js';
+import { commentLine, commentLines, lsbHeader } from '../../dist/targets/lsb-header.js';
+import { DEPENDENCIES } from '../../dist/targets/openrc.js';
+import { FACILITIES } from '../../dist/targets/sysv.js';
+
+// the targets' own lookups (not exported): abstract names through their table, others as they are
+const lsbFacility = (d) => (abstractDependency(d) ? FACILITIES[d] : d);
+const openrcDependency = (d) => (abstractDependency(d) ? DEPENDENCIES[d] : { word: 'need', service: d });
 
 test('abstract dependencies map to LSB facilities; other names stay script names', () => {
   assert.deepEqual(

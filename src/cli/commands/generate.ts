@@ -6,7 +6,7 @@ import { isTargetName, TARGET_NAMES, type TargetName } from '../../targets/regis
 import type { RenderedFile } from '../../targets/types.js';
 import type { NormalizedConfig } from '../../config/types.js';
 import { CliError, EXIT, usageError } from '../errors.js';
-import { writeLine } from '../../write-line.js';
+import { err } from '../output.js';
 import type { Command } from './types.js';
 
 interface Output {
@@ -99,7 +99,7 @@ async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]
   const { generate, warnNodePath } = await import('../../generate.js');
   const { file, data } = await loadConfig(opts.config);
   const config = normalize(await validateConfig(data, file));
-  const warn = (message: string): void => writeLine(2, message);
+  const warn = err;
   warnNodePath(config, warn);
   const several = targets.length > 1;
   const outputs: Output[] = [];
@@ -135,7 +135,9 @@ async function renderAll(opts: Options, targets: TargetName[]): Promise<Output[]
 /** Root would run code others can change: install refuses it; generation says so and goes on (src/install/code-owners.ts). */
 async function warnCodeWriters(opts: Options, config: NormalizedConfig, targets: TargetName[], warn: (message: string) => void): Promise<void> {
   const { codeWriters, rootRunsCode, shortList } = await import('../../install/code-owners.js');
-  const running = targets.filter((t) => rootRunsCode(t, config));
+  const { loadTarget } = await import('../../targets/registry.js');
+  const running: TargetName[] = [];
+  for (const name of targets) if (rootRunsCode(await loadTarget(name), config)) running.push(name);
   if (running.length === 0) return;
   const { problems } = await codeWriters(opts.root ?? '/', config);
   for (const p of shortList(problems)) warn(`initgen: warning: ${running.join(', ')} would run as root code that others can change: ${p}; \`initgen install\` refuses this (docs/install.md)`);

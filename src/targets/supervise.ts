@@ -1,15 +1,18 @@
-// runit and daemontools service directories have the same shape (./run, ./log/run,
-// an optional ./env envdir); only the tools that apply each setting differ, so both
-// targets are this one renderer with a different Flavour.
+// The supervise family: runit and daemontools service directories have the same shape
+// (./run, ./log/run, an optional ./env envdir), are enabled the same way (the directory
+// is scanned by a supervisor), and differ only in the tools that apply each setting. So
+// both targets are this one module with a different Flavour.
 import { dirname, posix } from 'node:path';
 import { runCommand } from '../command-line.js';
 import type { ConfigField } from '../config/schema.js';
-import { SERVICE_PATH } from '../defaults.js';
 import type { NormalizedConfig } from '../config/types.js';
-import type { FieldMapping, RenderContext, RenderedFile } from '../targets/types.js';
-import { generatedLine } from './marker.js';
-import { shQuote, shQuoteAll } from './sh.js';
-import { multilogLimits, svlogdConfig } from './log-limits.js';
+import { SERVICE_PATH } from '../defaults.js';
+import type { Action } from '../install/actions.js';
+import { multilogLimits, svlogdConfig } from '../render/log-limits.js';
+import { generatedLine } from '../render/marker.js';
+import { shQuote, shQuoteAll } from '../render/sh.js';
+import { at, type Site, type Supervised } from './host.js';
+import { escapeRegExp, type FieldMapping, type RenderContext, type RenderedFile, type Target } from './types.js';
 
 /** What ./run needs before NODE: each value already checked, paths already quoted. */
 export interface Wrapping {
@@ -30,6 +33,8 @@ export interface Flavour {
   target: 'runit' | 'daemontools';
   /** where service directories live, relative to / */
   root: string;
+  /** the scanned directory when --scan-dir is not given: the first that exists in the root, else the first */
+  scanDirs: readonly string[];
   /** words (already shell-quoted) that go between `exec env -i PATH=...` and NODE */
   wrap(w: Wrapping, config: NormalizedConfig, ctx: RenderContext): string[];
   /** the words that run the logger as ACCOUNT (user, or user:group where the tool can), already quoted */
@@ -221,4 +226,42 @@ function loggerView(f: Flavour, config: NormalizedConfig, ctx: RenderContext): o
     svlogdConfig: svlogdLines,
     configAs: drop.length > 0 ? `${drop.join(' ')} ` : '',
   };
+}
+
+/** What both flavours' targets declare alike, from the flavour. */
+export function superviseTarget(f: Flavour): Pick<Target, 'unit' | 'installPaths' | 'rootRuns' | 'render'> {
+  return {
+    unit: (config) => config.name,
+    installPaths: (name) => new RegExp(`^${escapeRegExp(f.root)}/${escapeRegExp(name)}/(run|log/run|env/[^/]+)$`),
+    // ./run starts node as `user` (chpst -u, setuidgid)
+    rootRuns: 'withoutUser',
+    render: (config, ctx) => renderServiceDir(f, config, ctx),
+  };
+}
+
+/** Where the directory lives and what the supervisor adds to it (removed with it). */
+export function supervised(f: Flavour, parked?: Supervised['parked']): Supervised {
+  return {
+    serviceDir: (name) => `/${f.root}/${name}`,
+    scanDirs: f.scanDirs,
+    runtime: ['supervise', 'log/supervise'],
+    ...(parked !== undefined && { parked }),
+  };
+}
+
+/** The link in the scanned directory, or undefined when the service directory is in it already. */
+export function scanLink(f: Flavour, s: Site): string | undefined {
+  const link = posix.join(s.scanDir, s.name);
+  return link === `/${f.root}/${s.name}` ? undefined : link;
+}
+
+/** Enabling is linking the directory into the scanned one; a relative link resolves the same inside the root (at boot) and from this host. */
+export function linkInto(f: Flavour, s: Site): Action[] {
+  const link = scanLink(f, s);
+  return link === undefined ? [] : [{ kind: 'symlink', path: at(s, link), target: posix.relative(posix.dirname(link), `/${f.root}/${s.name}`) }];
+}
+
+export function unlinkScan(f: Flavour, s: Site): Action[] {
+  const link = scanLink(f, s);
+  return link === undefined ? [] : [{ kind: 'unlink', path: at(s, link) }];
 }

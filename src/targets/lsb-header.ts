@@ -1,18 +1,5 @@
-// LSB Core, "Comment Conventions for Init Scripts": the ### BEGIN INIT INFO block,
-// and the facility names an init script may depend on.
-
-/** Abstract dependency names → LSB system facilities; any other name is another script's Provides. */
-const LSB_FACILITIES: Readonly<Record<string, string>> = {
-  network: '$network',
-  'remote-fs': '$remote_fs',
-  'local-fs': '$local_fs',
-  syslog: '$syslog',
-  time: '$time',
-};
-
-export function lsbFacility(dependency: string): string {
-  return Object.hasOwn(LSB_FACILITIES, dependency) ? LSB_FACILITIES[dependency]! : dependency;
-}
+// LSB Core, "Comment Conventions for Init Scripts": the ### BEGIN INIT INFO block of
+// the sysv target, and comment-safe text (which the openrc target uses too).
 
 /** Text fit for one comment line: control characters and whitespace runs become one space. */
 export function commentLine(text: string): string {
