@@ -2,7 +2,7 @@
 // nothing until every target has rendered.
 import { loadTarget, type TargetName } from './targets/registry.js';
 import type { NormalizedConfig } from './config/types.js';
-import type { RenderedFile, RenderContext } from './targets/types.js';
+import type { RenderedFile, RenderContext, Target } from './targets/types.js';
 import { renderTemplate } from './render/template.js';
 
 export async function generate(
@@ -11,22 +11,32 @@ export async function generate(
   warn: (message: string) => void,
 ): Promise<RenderedFile[]> {
   const target = await loadTarget(targetName);
-  const warned = new Set<string>();
-  const ctx: RenderContext = {
+  const files = renderWarning(target, config, {
     template: (file, view) => renderTemplate(target.name, file, view),
+    warn: (field, message) => warn(`initgen: ${target.name}: field \`${field}\`: ${message}`),
+  });
+  for (const file of files) checkPaths(target.name, file);
+  return files;
+}
+
+/**
+ * TARGET's render, then issue 12: a field the user set that the target cannot express
+ * is never dropped in silence. The warning comes from the field table unless the
+ * target said more about that field itself.
+ */
+export function renderWarning(target: Target, config: NormalizedConfig, ctx: RenderContext): RenderedFile[] {
+  const warned = new Set<string>();
+  const files = target.render(config, {
+    template: ctx.template,
     warn: (field, message) => {
       warned.add(field);
-      warn(`initgen: ${target.name}: field \`${field}\`: ${message}`);
+      ctx.warn(field, message);
     },
-  };
-  const files = target.render(config, ctx);
-  // issue 12: a field the user set that the target cannot express is never dropped
-  // in silence; the warning comes from the field table when the target said nothing
+  });
   for (const field of config.given) {
     const mapping = target.fields[field];
     if (mapping?.support === 'unsupported' && !warned.has(field)) ctx.warn(field, `cannot be expressed: ${mapping.how}`);
   }
-  for (const file of files) checkPaths(target.name, file);
   return files;
 }
 

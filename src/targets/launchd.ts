@@ -67,7 +67,6 @@ function warnUnsupported(config: NormalizedConfig, ctx: RenderContext): void {
   if (given.has('dependencies') && config.dependencies.length > 0) {
     ctx.warn('dependencies', `launchd has no dependencies; ${config.dependencies.join(', ')} not waited for`);
   }
-  if (given.has('runlevels')) ctx.warn('runlevels', 'launchd has no runlevels');
   if (given.has('respawn') && config.respawn.enabled) {
     ctx.warn(
       'respawn',
@@ -75,8 +74,6 @@ function warnUnsupported(config: NormalizedConfig, ctx: RenderContext): void {
         `becomes ThrottleInterval ${throttleInterval(config.respawn)} s between launches`,
     );
   }
-  if (config.readiness === 'explicit') ctx.warn('readiness', 'launchd does not wait for ready()');
-  if (given.has('startTimeout')) ctx.warn('startTimeout', 'launchd has no start timeout');
 }
 
 function checkXmlText(config: NormalizedConfig): void {

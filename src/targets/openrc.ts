@@ -97,9 +97,6 @@ export const target: Target = {
   },
 
   render(config, ctx) {
-    for (const field of ['runlevels', 'respawn', 'readiness', 'startTimeout'] as const) {
-      if (config.given.has(field)) ctx.warn(field, `cannot be expressed for OpenRC: ${this.fields[field].how}`);
-    }
     // start-stop-daemon.sh uses pidfile unquoted
     let pidfile = config.pidfile;
     if (shQuote(pidfile) !== pidfile) {

@@ -120,9 +120,6 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     const d = known ?? { fmri: `svc:/${c.smf.fmriPrefix}/${fmriName(dep)}`, grouping: 'require_all' };
     if (!deps.some((x) => x.fmri === d.fmri)) deps.push({ name: `dep-${fmriName(dep)}`, ...d });
   }
-  if (c.given.has('runlevels') && c.runlevels.start.join('') !== '2345') ctx.warn('runlevels', 'SMF has milestones, not runlevels; ignored');
-  if (c.nice !== undefined) ctx.warn('nice', 'an SMF method_context cannot set a priority; ignored');
-  if (c.nofile !== undefined) ctx.warn('nofile', 'an SMF method_context cannot set resource limits (use a project); ignored');
   if (!c.respawn.enabled) ctx.warn('respawn', 'svc.startd always restarts a failed child or contract service');
   if (!contract && c.readiness === 'explicit') {
     ctx.warn('readiness', 'the child model counts the service online once `run` starts; use smf.model "contract" to wait for ready()');

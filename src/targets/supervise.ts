@@ -128,7 +128,6 @@ function warnUnsupported(f: Flavour, config: NormalizedConfig, ctx: RenderContex
   if (given.has('dependencies') && config.dependencies.length > 0) {
     ctx.warn('dependencies', `${f.target} has no dependencies; ${config.dependencies.join(', ')} not waited for`);
   }
-  if (given.has('runlevels')) ctx.warn('runlevels', `${f.target} has no runlevels`);
   if (given.has('respawn')) {
     const r = config.respawn;
     ctx.warn(
@@ -138,8 +137,6 @@ function warnUnsupported(f: Flavour, config: NormalizedConfig, ctx: RenderContex
         : `${f.supervisor} always restarts ./run; to run it without restarts use \`${f.once(config.name)}\``,
     );
   }
-  if (config.readiness === 'explicit') ctx.warn('readiness', `${f.supervisor} does not wait for ready()`);
-  if (given.has('startTimeout')) ctx.warn('startTimeout', `${f.target} has no start timeout`);
   if (given.has('stopTimeout')) {
     ctx.warn('stopTimeout', `${f.supervisor} never sends SIGKILL; use \`${f.forceStop(String(config.stopTimeout), config.name)}\``);
   }

@@ -110,9 +110,6 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
     if (a !== undefined && !after.includes(a)) after.push(a);
     if (w !== undefined && !wants.includes(w)) wants.push(w);
   }
-  if (c.given.has('runlevels') && c.runlevels.start.join('') !== '2345') {
-    ctx.warn('runlevels', 'systemd has no runlevels; the unit is WantedBy=multi-user.target');
-  }
   const argv = runCommand(c);
   // docs/contract.md §3: PID 1 opens StandardOutput=append:FILE as root, following
   // links, before User= applies. Instead root only prepares the file (ExecStartPre=+,

@@ -94,10 +94,6 @@ function view(c: NormalizedConfig, ctx: RenderContext): object {
   const runlevel = `runlevel [${c.runlevels.start.join('')}]`;
   const startOn = events.length > 0 ? `(${events.join(' and ')}) and ${runlevel}` : runlevel;
   const stopOn = [`runlevel [${c.runlevels.stop.join('')}]`, ...stopping].join(' or ');
-  if (c.readiness === 'explicit') {
-    ctx.warn('readiness', 'upstart cannot wait for ready(); the job counts as started once the process runs');
-  }
-  if (c.given.has('startTimeout')) ctx.warn('startTimeout', 'upstart has no start timeout');
 
   const keys = Object.keys(c.env).sort();
   const argv = runCommand(c);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalize } from '../../dist/config/normalize.js';
+import { renderWarning } from '../../dist/generate.js';
 import { renderTemplate } from '../../dist/render/template.js';
 import { runFormatCheck } from '../helpers/formats.js';
 import { waitFor } from '../helpers/service.js';
@@ -16,7 +17,7 @@ const LIBRARY = new URL('../../dist/index.js', import.meta.url);
 export const NOT_ROOT = process.getuid() !== 0 && 'needs root: the supervisor starts the service as root';
 export const NO_LIBRARY = !existsSync(LIBRARY) && 'the library (dist/index.js) is not built: the fixture imports it';
 
-/** A target's render() with the real templates; warnings are collected, not printed. */
+/** A target's render() with the real templates; warnings (as initgen gives them) are collected, not printed. */
 export async function render(targetName, config) {
   const { target } = await import(`../../dist/targets/${targetName}.js`);
   const warnings = [];
@@ -25,7 +26,7 @@ export async function render(targetName, config) {
     warn: (field, message) => warnings.push({ field, message }),
   };
   const normalized = config.given ? config : normalize(config, '/usr/bin/node');
-  return { files: target.render(normalized, ctx), warnings };
+  return { files: renderWarning(target, normalized, ctx), warnings };
 }
 
 export function scratch(prefix) {

@@ -4,6 +4,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalize } from '../../dist/config/normalize.js';
+import { renderWarning } from '../../dist/generate.js';
 import { renderTemplate } from '../../dist/render/template.js';
 import { runFormatCheck } from '../helpers/formats.js';
 
@@ -17,11 +18,11 @@ export const LIBRARY_MISSING =
   (!existsSync(HELLO) && 'examples/hello/app.js is not written yet');
 export const NOT_ROOT = process.getuid() !== 0 && 'needs root: the script runs as init would run it';
 
-/** Render with the given target module; returns { files, warnings }. */
+/** Render with the given target module, warnings as initgen gives them; returns { files, warnings }. */
 export function render(target, config, nodePath = '/usr/bin/node') {
   const warnings = [];
   const normalized = 'given' in config ? config : normalize(config, nodePath);
-  const files = target.render(normalized, {
+  const files = renderWarning(target, normalized, {
     template: (file, view) => renderTemplate(target.name, file, view),
     warn: (field, message) => warnings.push(`${field}: ${message}`),
   });
