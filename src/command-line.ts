@@ -4,7 +4,7 @@
 // parses one shape. No imports but types: the library's `start` path loads it.
 import type { NormalizedConfig } from './config/types.js';
 
-export interface ProgramCall {
+interface ProgramCall {
   /** words between NODE and SCRIPT (the wrapper's --import, or start's own execArgv) */
   nodeArgs: readonly string[];
   script: string;

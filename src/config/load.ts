@@ -13,7 +13,7 @@ export class ConfigError extends Error {
   }
 }
 
-export interface LoadedConfig {
+interface LoadedConfig {
   /** the file it came from, as given or as found */
   file: string;
   /** parsed but not yet validated */
@@ -21,7 +21,7 @@ export interface LoadedConfig {
 }
 
 /** Looked for in this order when no --config is given. */
-export const CONFIG_FILES = ['initgen.json', 'initgen.yaml', 'initgen.yml', 'package.json'] as const;
+const CONFIG_FILES = ['initgen.json', 'initgen.yaml', 'initgen.yml', 'package.json'] as const;
 
 export async function loadConfig(file: string | undefined, cwd: string = process.cwd()): Promise<LoadedConfig> {
   if (file !== undefined) {

@@ -7,7 +7,7 @@
 
 type Yaml = Pick<typeof import('yaml'), 'parseDocument'>;
 
-export interface ParseError {
+interface ParseError {
   format: 'JSON' | 'YAML';
   /** the parser's words, without the position (they may quote the text) */
   message: string;

@@ -1,7 +1,7 @@
 // TypeScript view of the config schema (schema.ts), as written and as normalised.
 import type { ConfigField } from './schema.js';
 
-export type Runlevel = 'S' | '0' | '1' | '2' | '3' | '4' | '5' | '6';
+type Runlevel = 'S' | '0' | '1' | '2' | '3' | '4' | '5' | '6';
 
 /** A config file as a user writes it. */
 export interface InitgenConfig {
@@ -39,7 +39,7 @@ export interface InitgenConfig {
 }
 
 /** Sandboxing of the generated service (systemd maps it; other targets warn). */
-export interface Hardening {
+interface Hardening {
   sandbox: boolean;
   protectSystem: 'strict' | 'full' | false;
   protectHome: boolean;

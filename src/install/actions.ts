@@ -71,7 +71,7 @@ export function show(a: Action): string {
   return `$ ${describe(a)}`;
 }
 
-export interface Ledger {
+interface Ledger {
   /** the install root: every path stays inside it (src/render/write.ts) */
   root: string;
   /** the record a `write` enters its file in, and `record` writes */

@@ -27,7 +27,7 @@ export function whyRootRuns(target: Target): string {
   return target.rootRuns === 'always' ? `the ${target.name} wrapper runs node as root for every action` : 'no `user` is set';
 }
 
-export interface CodeWriters {
+interface CodeWriters {
   /** one line per path: what it is and who besides root can change it */
   problems: string[];
   /** node_modules trees too large to look at entirely */

@@ -16,7 +16,7 @@ import { chooseTarget, InstallError, privilegeError, privilegeProblems, site, un
 import { pathProblems } from './preflight.js';
 import { inRoot } from './rootfs.js';
 
-export interface InstallOptions extends PlaceOptions {
+interface InstallOptions extends PlaceOptions {
   dryRun: boolean;
   force: boolean;
   enable: boolean;

@@ -29,14 +29,14 @@ export interface Manifest {
 
 export const sha256 = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
 
-export const manifestDir = (root: string, name: string): string => inRoot(root, `/var/lib/initgen/${name}`);
+const manifestDir = (root: string, name: string): string => inRoot(root, `/var/lib/initgen/${name}`);
 export const manifestPath = (root: string, name: string, target: string): string => `${manifestDir(root, name)}/${target}.json`;
 
 /** A record that cannot be trusted: nothing is done (exit 2). */
 export class ManifestError extends Error {}
 
 const NAME = new RegExp(SERVICE_NAME_PATTERN);
-export const isServiceName = (name: string): boolean => NAME.test(name);
+const isServiceName = (name: string): boolean => NAME.test(name);
 
 /** A relative path with no empty, `.` or `..` step. */
 const plainRelative = (p: unknown): p is string =>
@@ -51,7 +51,7 @@ const UNIT = /^[A-Za-z0-9][A-Za-z0-9_.,:@/-]*$/;
  * Every problem with a parsed record found at var/lib/initgen/NAME/TARGET.json; OWN:
  * the install paths the target renders for NAME (Target.installPaths).
  */
-export function manifestProblems(m: unknown, name: string, target: string, own: RegExp | undefined): string[] {
+function manifestProblems(m: unknown, name: string, target: string, own: RegExp | undefined): string[] {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return ['not an object'];
   const r = m as Record<string, unknown>;
   const problems: string[] = [];

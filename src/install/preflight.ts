@@ -73,7 +73,7 @@ function allowed(mode: number, owner: number, group: number, who: Identity, bit:
 }
 
 /** Why WHO cannot read (and, with exec, run) PATH inside ROOT; undefined when it can. */
-export async function unreachable(root: string, field: string, path: string, who: Identity, exec: boolean): Promise<string | undefined> {
+async function unreachable(root: string, field: string, path: string, who: Identity, exec: boolean): Promise<string | undefined> {
   const what = `\`${field}\` ${path}`;
   let resolved: { dirs: string[]; file: string };
   try {

@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { access, lstat, open, readlink, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 
-export const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
+const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
 
 /** The host path of PATH (absolute, as seen inside ROOT). */
 export function inRoot(root: string, path: string): string {

@@ -14,7 +14,7 @@ import { installedTargets, manifestPath, readManifest, removable, sha256, type M
 import { chooseTarget, InstallError, privilegeError, privilegeProblems, site, untrusted } from './plan.js';
 import { inRoot } from './rootfs.js';
 
-export interface UninstallOptions {
+interface UninstallOptions {
   root: string;
   name: string;
   /** to find what to remove when no manifest was recorded */

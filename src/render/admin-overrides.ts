@@ -4,7 +4,7 @@
 // functions (templates stay logic-less), so both apply the same rule.
 
 /** Debian's directory, then RHEL's: the first NAME file found there is the admin's. */
-export const ADMIN_DIRS = ['/etc/default', '/etc/sysconfig'] as const;
+const ADMIN_DIRS = ['/etc/default', '/etc/sysconfig'] as const;
 
 /** sed -n script: the names a sourced file assigns (`NAME=...`, `export NAME=...`), one a line. */
 export const ASSIGNED_NAMES = 's/^[[:space:]]*\\(export[[:space:]][[:space:]]*\\)\\{0,1\\}\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/\\2/p';
@@ -12,7 +12,7 @@ export const ASSIGNED_NAMES = 's/^[[:space:]]*\\(export[[:space:]][[:space:]]*\\
 /** sed -n script: the names a file exports (`export NAME`, `export NAME=...`): OpenRC's conf.d convention. */
 export const EXPORTED_NAMES = 's/^[[:space:]]*export[[:space:]][[:space:]]*\\([A-Za-z_][A-Za-z0-9_]*\\)\\([=[:space:]].*\\)\\{0,1\\}$/\\1/p';
 
-export interface ShellWords {
+interface ShellWords {
   /** the shell function the lines define */
   fn: string;
   /** how the script names the service, e.g. "$NAME" */

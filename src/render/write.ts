@@ -23,7 +23,7 @@ const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK
 let written = 0;
 
 /** A path that cannot be used safely inside its tree (a loop of links, a file where a directory should be). */
-export class UnsafePathError extends Error {
+class UnsafePathError extends Error {
   readonly code = 'EUNSAFE';
 }
 

@@ -8,7 +8,7 @@
 // Characters XML 1.0 cannot carry at all, not even as references (section 2.2).
 const NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export class XmlCharError extends Error {}
+class XmlCharError extends Error {}
 
 /** The first character of VALUE that XML 1.0 cannot carry, as "U+XXXX"; undefined when none. */
 export function nonXmlChar(value: string): string | undefined {

@@ -13,7 +13,7 @@ import { installed, live, toolProbe, type Site } from './host.js';
 import type { RenderContext, RenderedFile, Target } from './types.js';
 
 /** launchd spaces launches ThrottleInterval s apart: COUNT in SECONDS is one per SECONDS/COUNT. */
-export function throttleInterval(respawn: NormalizedConfig['respawn']): number {
+function throttleInterval(respawn: NormalizedConfig['respawn']): number {
   return Math.max(1, Math.ceil(respawn.seconds / respawn.count));
 }
 

@@ -9,7 +9,7 @@ export type SettingKey =
   | 'stop-timeout' | 'start-timeout' | 'settle-time' | 'env'
   | 'log-rotation' | 'log-max-size' | 'log-keep';
 
-export const ALL_SETTINGS: readonly SettingKey[] = [
+const ALL_SETTINGS: readonly SettingKey[] = [
   'name', 'pidfile', 'logfile', 'lockfile', 'user', 'group', 'cwd', 'umask',
   'stop-timeout', 'start-timeout', 'settle-time', 'log-rotation', 'log-max-size', 'log-keep', 'env',
 ];

@@ -15,7 +15,7 @@ import { at, type Site, type Supervised } from './host.js';
 import { escapeRegExp, type FieldMapping, type RenderContext, type RenderedFile, type Target } from './types.js';
 
 /** What ./run needs before NODE: each value already checked, paths already quoted. */
-export interface Wrapping {
+interface Wrapping {
   envdir?: string;
   user?: string;
   group?: string;
@@ -50,12 +50,12 @@ export interface Flavour {
 }
 
 /** Comments in sh end at a newline: fold every control character into a space. */
-export function shComment(text: string): string {
+function shComment(text: string): string {
   return text.replace(/[\x00-\x1f\x7f]+/g, ' ');
 }
 
 /** argv and environ are NUL-terminated C strings: a NUL cannot reach any program. */
-export function assertNoNul(config: NormalizedConfig): void {
+function assertNoNul(config: NormalizedConfig): void {
   const values: [string, string][] = [
     ['node', config.node],
     ['script', config.script],
@@ -72,11 +72,11 @@ export function assertNoNul(config: NormalizedConfig): void {
  * tabs, and turn NULs into newlines: so a newline is written as NUL, and only a
  * value ending in a space or tab cannot be carried.
  */
-export function envdirCanCarry(value: string): boolean {
+function envdirCanCarry(value: string): boolean {
   return !/[ \t]$/.test(value);
 }
 
-export function envdirFile(value: string): string {
+function envdirFile(value: string): string {
   return `${value.replace(/\n/g, '\0')}\n`;
 }
 
@@ -142,7 +142,7 @@ function warnUnsupported(f: Flavour, config: NormalizedConfig, ctx: RenderContex
   }
 }
 
-export function renderServiceDir(f: Flavour, config: NormalizedConfig, ctx: RenderContext): RenderedFile[] {
+function renderServiceDir(f: Flavour, config: NormalizedConfig, ctx: RenderContext): RenderedFile[] {
   assertNoNul(config);
   warnUnsupported(f, config, ctx);
   const { name } = config;

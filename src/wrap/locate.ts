@@ -7,14 +7,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { InitgenConfig } from '../config/types.js';
 
 /** The package's export of the wrapper (package.json "exports"). */
-export const WRAPPER_SPECIFIER = 'initgen/wrap';
+const WRAPPER_SPECIFIER = 'initgen/wrap';
 
 /**
  * The wrapper is taken from the initgen the program itself depends on first: a
  * service must not run code from a cache (npx) that is cleaned behind its back.
  * Otherwise the initgen that is generating.
  */
-export function findWrapper(script: string): string {
+function findWrapper(script: string): string {
   try {
     return createRequire(script).resolve(WRAPPER_SPECIFIER);
   } catch {}
@@ -24,7 +24,7 @@ export function findWrapper(script: string): string {
   throw new Error(`program "plain": cannot find ${WRAPPER_SPECIFIER} from ${script}: install initgen next to the program (npm install initgen)`);
 }
 
-export interface ProgramDefaults {
+interface ProgramDefaults {
   kind: 'initgen' | 'plain';
   /** words between NODE and SCRIPT */
   nodeArgs: string[];

@@ -20,7 +20,7 @@ function startWords(start: string): string[] | undefined {
   return words[0] === undefined || words[0].startsWith('-') ? undefined : words;
 }
 
-export function configFromPackage(dir: string): InitgenConfig {
+function configFromPackage(dir: string): InitgenConfig {
   const file = join(dir, 'package.json');
   let pkg: { name?: unknown; description?: unknown; main?: unknown; scripts?: { start?: unknown } };
   try {
