@@ -1,18 +1,8 @@
 // The CLI's exit codes, and how any failure becomes one line per problem on stderr.
 import { ConfigError } from '../config/load.js';
-import { EXIT, type ExitCode } from './exit.js';
+import { CliError, EXIT, type ExitCode } from './exit.js';
 
-export { EXIT, type ExitCode } from './exit.js';
-
-export class CliError extends Error {
-  constructor(
-    readonly lines: string[],
-    readonly code: ExitCode,
-  ) {
-    super(lines.join('\n'));
-    this.name = 'CliError';
-  }
-}
+export { CliError, EXIT, type ExitCode } from './exit.js';
 
 export function usageError(message: string): CliError {
   return new CliError([`initgen: ${message} (see initgen --help)`], EXIT.usage);

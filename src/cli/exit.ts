@@ -10,3 +10,14 @@ export const EXIT = {
   privilege: 4,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A failure with the lines to print on stderr and its exit code: the CLI's, and install's and uninstall's. */
+export class CliError extends Error {
+  constructor(
+    readonly lines: string[],
+    readonly code: ExitCode,
+  ) {
+    super(lines.join('\n'));
+    this.name = 'CliError';
+  }
+}

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { isTargetName, TARGET_NAMES, type TargetName } from '../targets/registry.js';
-import { CliError, usageError, type ExitCode } from './errors.js';
+import { usageError } from './errors.js';
 
 export function placeOptions(yargs: Argv): Argv {
   return yargs
@@ -19,15 +19,6 @@ export function targetOption(value: unknown): TargetName | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && isTargetName(value)) return value;
   throw usageError(`Invalid \`--target\`: expected one of ${TARGET_NAMES.join(', ')}; got \`${String(value)}\``);
-}
-
-/** install/uninstall failures carry their own lines and one of the EXIT codes. */
-export function asCliError(err: unknown): unknown {
-  if (err instanceof Error && err.name === 'InstallError') {
-    const e = err as Error & { lines: string[]; code: ExitCode };
-    return new CliError(e.lines, e.code);
-  }
-  return err;
 }
 
 export async function loadNormalized(file: string | undefined) {

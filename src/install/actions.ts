@@ -87,6 +87,14 @@ interface Ledger {
  * Perform one action; what was done (for a failure's report), or undefined when
  * nothing was. A tolerated failure is reported through the ledger instead of thrown.
  */
+/** Perform the plan in order; `done` collects what was done, for a failure's report. */
+export async function performAll(plan: readonly Action[], l: Ledger, done: string[]): Promise<void> {
+  for (const a of plan) {
+    const did = await perform(a, l);
+    if (did !== undefined) done.push(did);
+  }
+}
+
 export async function perform(a: Action, l: Ledger): Promise<string | undefined> {
   const { root } = l;
   switch (a.kind) {

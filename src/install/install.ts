@@ -9,10 +9,11 @@ import { shQuoteAll } from '../render/sh.js';
 import { whyFailed } from '../render/write.js';
 import { PlanError } from '../targets/host.js';
 import { loadTarget } from '../targets/registry.js';
-import { describe, perform, show, type Action } from './actions.js';
+import { describe, perform, performAll, show, type Action } from './actions.js';
 import { codeWriters, MODULE_LIMIT, rootRunsCode, shortList, whyRootRuns } from './code-owners.js';
 import { manifestPath, readManifest, replaceable, type Manifest } from './manifest.js';
-import { chooseTarget, InstallError, privilegeError, privilegeProblems, site, untrusted, type PlaceOptions } from './plan.js';
+import { chooseTarget, privilegeError, privilegeProblems, site, untrusted, type PlaceOptions } from './plan.js';
+import { CliError } from '../cli/exit.js';
 import { pathProblems } from './preflight.js';
 import { inRoot } from './rootfs.js';
 
@@ -41,7 +42,7 @@ export async function install(config: NormalizedConfig, opts: InstallOptions): P
     const { problems, unchecked } = await codeWriters(root, config);
     for (const top of unchecked) opts.warn(`initgen: warning: ${top} holds more than ${MODULE_LIMIT} entries; the rest was not checked for writers other than root`);
     if (problems.length > 0) {
-      throw new InstallError(
+      throw new CliError(
         [
           ...shortList(problems).map((p) => `initgen: refusing to install: ${p}`),
           `initgen: root runs this code (${whyRootRuns(target)}); make it root's and writable by no one else (chown -R root:root, chmod -R go-w), see docs/install.md`,
@@ -58,12 +59,12 @@ export async function install(config: NormalizedConfig, opts: InstallOptions): P
       clashes.push(`initgen: ${dest} exists and initgen did not write it (no "${MARKER}" marker); move it away or pass --force`);
     }
   }
-  if (clashes.length > 0) throw new InstallError(clashes, EXIT.failure);
+  if (clashes.length > 0) throw new CliError(clashes, EXIT.failure);
 
   if (opts.pathCheck) {
     const problems = await pathProblems(root, config);
     if (problems.length > 0) {
-      throw new InstallError([...problems.map((p) => `initgen: ${p}`), 'initgen: the service could not start at boot; fix `node`/`script` or the permissions (or pass --no-path-check)'], EXIT.usage);
+      throw new CliError([...problems.map((p) => `initgen: ${p}`), 'initgen: the service could not start at boot; fix `node`/`script` or the permissions (or pass --no-path-check)'], EXIT.usage);
     }
   }
 
@@ -71,7 +72,7 @@ export async function install(config: NormalizedConfig, opts: InstallOptions): P
   try {
     enabling = opts.enable ? target.enabler.enable(where) : [];
   } catch (err) {
-    if (err instanceof PlanError) throw new InstallError([`initgen: ${err.message}`], EXIT.usage);
+    if (err instanceof PlanError) throw new CliError([`initgen: ${err.message}`], EXIT.usage);
     throw err;
   }
   const keep = new Set(files.map((f) => f.installPath));
@@ -103,10 +104,7 @@ export async function install(config: NormalizedConfig, opts: InstallOptions): P
   const ledger = { root, manifest, force: opts.force, tolerated: 'warning' as const, warn: opts.warn };
   const done: string[] = [];
   try {
-    for (const a of plan) {
-      const did = await perform(a, ledger);
-      if (did !== undefined) done.push(did);
-    }
+    await performAll(plan, ledger, done);
   } catch (err) {
     // what was written is recorded, so that uninstall finds it; nothing is enabled
     manifest.enabled = false;
@@ -116,7 +114,7 @@ export async function install(config: NormalizedConfig, opts: InstallOptions): P
       ...(root === '/' ? [] : ['--root', root]),
       ...(opts.scanDir !== undefined ? ['--scan-dir', opts.scanDir] : []),
     ]);
-    throw new InstallError(
+    throw new CliError(
       [
         `initgen: install failed: ${whyFailed(err)}`,
         ...(done.length > 0 ? ['initgen: done so far:', ...done.map((d) => `  ${d}`)] : ['initgen: nothing was changed']),

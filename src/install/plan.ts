@@ -3,24 +3,13 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { EXIT, type ExitCode } from '../cli/exit.js';
+import { CliError, EXIT } from '../cli/exit.js';
 import type { Site } from '../targets/host.js';
 import type { TargetName } from '../targets/registry.js';
 import type { Target } from '../targets/types.js';
 import { detect } from './detect.js';
 import { ManifestError } from './manifest.js';
 import { existingAncestor, inRoot, isDir } from './rootfs.js';
-
-/** A refusal or failure with the lines to print and the exit code. */
-export class InstallError extends Error {
-  constructor(
-    readonly lines: string[],
-    readonly code: ExitCode,
-  ) {
-    super(lines.join('\n'));
-    this.name = 'InstallError';
-  }
-}
 
 export interface PlaceOptions {
   root: string;
@@ -33,7 +22,7 @@ export async function chooseTarget(root: string, given: TargetName | undefined):
   if (given !== undefined) return given;
   const { target } = await detect(root);
   if (target === undefined) {
-    throw new InstallError(['initgen: cannot tell which init system this is (see `initgen detect --verbose`); pass --target'], EXIT.usage);
+    throw new CliError(['initgen: cannot tell which init system this is (see `initgen detect --verbose`); pass --target'], EXIT.usage);
   }
   return target;
 }
@@ -77,8 +66,8 @@ export async function privilegeProblems(paths: string[], target: Target, root: s
   return problems;
 }
 
-export function privilegeError(problems: string[]): InstallError {
-  return new InstallError(
+export function privilegeError(problems: string[]): CliError {
+  return new CliError(
     [...problems.map((p) => `initgen: ${p}`), 'initgen: run it as root, or stage the files with --root DIR --no-enable'],
     EXIT.privilege,
   );
@@ -87,7 +76,7 @@ export function privilegeError(problems: string[]): InstallError {
 /** A record someone else could have written is refused before anything is done (exit 2). */
 export function untrusted(err: unknown): never {
   if (err instanceof ManifestError) {
-    throw new InstallError([`initgen: ${err.message}`, "initgen: nothing was done; if that record is not initgen's, move it away"], EXIT.usage);
+    throw new CliError([`initgen: ${err.message}`, "initgen: nothing was done; if that record is not initgen's, move it away"], EXIT.usage);
   }
   throw err;
 }

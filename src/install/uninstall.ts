@@ -9,9 +9,10 @@ import { shQuoteAll } from '../render/sh.js';
 import { whyFailed } from '../render/write.js';
 import { isTargetName, loadTarget, type TargetName } from '../targets/registry.js';
 import type { RenderedFile } from '../targets/types.js';
-import { perform, show, type Action } from './actions.js';
+import { performAll, show, type Action } from './actions.js';
 import { installedTargets, manifestPath, readManifest, removable, sha256, type Manifest } from './manifest.js';
-import { chooseTarget, InstallError, privilegeError, privilegeProblems, site, untrusted } from './plan.js';
+import { chooseTarget, privilegeError, privilegeProblems, site, untrusted } from './plan.js';
+import { CliError } from '../cli/exit.js';
 import { inRoot } from './rootfs.js';
 
 interface UninstallOptions {
@@ -98,13 +99,10 @@ async function uninstallOne(opts: UninstallOptions, m: Manifest): Promise<void> 
   const ledger = { root, force: opts.force, tolerated: 'note' as const, warn: opts.warn };
   const done: string[] = [];
   try {
-    for (const a of plan) {
-      const did = await perform(a, ledger);
-      if (did !== undefined) done.push(did);
-    }
+    await performAll(plan, ledger, done);
   } catch (err) {
     const again = `initgen uninstall --name ${shQuoteAll([m.name])} --target ${m.target}${root === '/' ? '' : ` --root ${shQuoteAll([root])}`}`;
-    throw new InstallError(
+    throw new CliError(
       [
         `initgen: uninstall failed: ${whyFailed(err)}`,
         ...(done.length > 0 ? ['initgen: done so far:', ...done.map((d) => `  ${d}`)] : []),

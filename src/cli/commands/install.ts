@@ -1,7 +1,7 @@
 // initgen install: write the files where they belong and enable the service.
 import type { Argv } from 'yargs';
 import { EXIT } from '../errors.js';
-import { asCliError, err, loadNormalized, out, placeOptions, targetOption } from '../install-options.js';
+import { err, loadNormalized, out, placeOptions, targetOption } from '../install-options.js';
 import type { Command } from './types.js';
 
 export const installCommand: Command = {
@@ -18,21 +18,17 @@ export const installCommand: Command = {
     const target = targetOption(a.target);
     const config = await loadNormalized(a.config as string | undefined);
     const { install } = await import('../../install/install.js');
-    try {
-      await install(config, {
-        root: a.root as string,
-        ...(target !== undefined && { target }),
-        ...(a.scanDir !== undefined && { scanDir: a.scanDir as string }),
-        dryRun: Boolean(a.dryRun),
-        force: Boolean(a.force),
-        enable: a.enable !== false,
-        pathCheck: a.pathCheck !== false,
-        print: out,
-        warn: err,
-      });
-    } catch (e) {
-      throw asCliError(e);
-    }
+    await install(config, {
+      root: a.root as string,
+      ...(target !== undefined && { target }),
+      ...(a.scanDir !== undefined && { scanDir: a.scanDir as string }),
+      dryRun: Boolean(a.dryRun),
+      force: Boolean(a.force),
+      enable: a.enable !== false,
+      pathCheck: a.pathCheck !== false,
+      print: out,
+      warn: err,
+    });
     return EXIT.ok;
   },
 };

@@ -1,7 +1,7 @@
 // initgen uninstall: stop, disable and remove what install wrote; safe to repeat.
 import type { Argv } from 'yargs';
 import { EXIT } from '../errors.js';
-import { asCliError, err, loadNormalized, out, placeOptions, targetOption } from '../install-options.js';
+import { err, loadNormalized, out, placeOptions, targetOption } from '../install-options.js';
 import type { Command } from './types.js';
 
 export const uninstallCommand: Command = {
@@ -13,22 +13,18 @@ export const uninstallCommand: Command = {
     const target = targetOption(a.target);
     const config = a.name === undefined || a.config !== undefined ? await loadNormalized(a.config as string | undefined) : undefined;
     const { uninstall } = await import('../../install/uninstall.js');
-    try {
-      await uninstall({
-        root: a.root as string,
-        name: (a.name as string | undefined) ?? (config?.name as string),
-        ...(config !== undefined && { config }),
-        ...(target !== undefined && { target }),
-        ...(a.scanDir !== undefined && { scanDir: a.scanDir as string }),
-        dryRun: Boolean(a.dryRun),
-        force: Boolean(a.force),
-        enable: a.enable !== false,
-        print: out,
-        warn: err,
-      });
-    } catch (e) {
-      throw asCliError(e);
-    }
+    await uninstall({
+      root: a.root as string,
+      name: (a.name as string | undefined) ?? (config?.name as string),
+      ...(config !== undefined && { config }),
+      ...(target !== undefined && { target }),
+      ...(a.scanDir !== undefined && { scanDir: a.scanDir as string }),
+      dryRun: Boolean(a.dryRun),
+      force: Boolean(a.force),
+      enable: a.enable !== false,
+      print: out,
+      warn: err,
+    });
     return EXIT.ok;
   },
 };
