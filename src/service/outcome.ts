@@ -26,9 +26,8 @@ export class ServiceFailure extends Error {
   constructor(
     readonly outcome: FailureOutcome,
     message: string,
-    options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message);
     this.name = 'ServiceFailure';
   }
 }
@@ -66,7 +65,7 @@ export function errnoReason(error: unknown): string | undefined {
 }
 
 /** One readable clause for a failed system call; the error's own message otherwise. */
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   const e = error as NodeJS.ErrnoException | null;
   if (!(error instanceof Error) || typeof e?.code !== 'string' || typeof e.syscall !== 'string') {
     return error instanceof Error ? error.message : String(error);

@@ -75,7 +75,7 @@ function publish(options: ResolvedOptions, args: readonly string[]): boolean {
     if (reason === undefined) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const outcome = code === 'EACCES' || code === 'EPERM' ? 'insufficientPrivilege' : 'genericError';
-    throw new ServiceFailure(outcome, `cannot write pid file ${options.pidfile}: ${reason}`, { cause: error });
+    throw new ServiceFailure(outcome, `cannot write pid file ${options.pidfile}: ${reason}`);
   }
 }
 
