@@ -1,20 +1,17 @@
 // The operations actions (issue 14): `status --json`, `check`, `metrics`, `configtest`,
 // and the config test that start, restart, reload and run pass first. simple.ts loads
-// this module only for them: the plain `status` never does.
-import { ACTION_CODES, PLUGIN_CODES, STATUS_CODES, type Action, type OperationAction } from '../lsb.js';
+// this module only for them: the plain `status` never does. Each answers a Reply;
+// simple.ts prints it and exits with its code.
+import type { Action } from '../lsb.js';
 import { checkService, parseCheckArgs } from './check.js';
 import { loadConfig, normalizeConfigOption, withConfig } from './config-files.js';
 import type { ResolvedOptions, ServiceOptions } from './options.js';
+import { failed, type ActionResult, type Reply } from './outcome.js';
 import { inspectPidfile, readConfigRecord } from './pidfile.js';
-import { failed, type ActionResult } from './outcome.js';
 import type { Service } from './service.js';
 import { metricsText, statusReport } from './status-json.js';
-import { writeLine } from '../write-line.js';
 
-/** Actions that start or reload the program: its config must be valid first (LSB 6). */
-export const TESTS_CONFIG: ReadonlySet<Action> = new Set(['start', 'restart', 'try-restart', 'reload', 'force-reload', 'run']);
-
-/** The config test, as `configtest` and before the actions above: undefined when valid. */
+/** The config test, as `configtest` and before the actions that start or reload (simple.ts): undefined when valid. */
 export function testConfig(service: Service, options: ServiceOptions, args: readonly string[], action?: Action): ActionResult | undefined {
   try {
     const option = normalizeConfigOption(options.config);
@@ -46,56 +43,37 @@ export function configured(resolved: ResolvedOptions, options: ServiceOptions): 
   return option ? withConfig(resolved, option) : resolved;
 }
 
-function out(text: string): void {
-  writeLine(1, text);
+/** `status --json`: one JSON object on stdout, and the `status` code. */
+export function statusJson(service: Service, options: ServiceOptions, script: string): Reply {
+  const report = statusReport(service, script, options.version);
+  return { kind: 'status', result: { outcome: report.status.outcome, message: JSON.stringify(report) } };
 }
 
-/** Runs one operations action and exits with its code. */
-export function operate(service: Service, options: ServiceOptions, action: OperationAction | 'status-json', args: string[]): never {
-  const script = process.argv[1] ?? '';
-  switch (action) {
-    case 'status-json': {
-      const report = statusReport(service, script, options.version);
-      out(JSON.stringify(report));
-      process.exit(STATUS_CODES[report.status.outcome]);
-    }
-    case 'metrics': {
-      if (args.length) return usage(service, `unexpected argument \`${args[0]}\` after \`metrics\``);
-      out(metricsText(statusReport(service, script, options.version)));
-      process.exit(ACTION_CODES.success);
-    }
-    case 'check': {
-      let limits;
-      try {
-        limits = parseCheckArgs(args);
-      } catch (error) {
-        // The guidelines: a check that cannot run as asked is UNKNOWN.
-        out(`${service.options.name} UNKNOWN - ${(error as Error).message}`);
-        process.exit(PLUGIN_CODES.unknown);
-      }
-      const result = checkService(statusReport(service, script, options.version), limits);
-      out(result.line);
-      process.exit(PLUGIN_CODES[result.outcome]);
-    }
-    case 'configtest': {
-      if (options.config === undefined) {
-        out(`${service.options.name}: no config files to test (the program has no \`config\` option)`);
-        process.exit(ACTION_CODES.success);
-      }
-      const programArgs = args[0] === '--' ? args.slice(1) : args;
-      if (args.length && args[0] !== '--') return usage(service, `unexpected argument \`${args[0]}\` after \`configtest\``);
-      const problem = testConfig(service, options, programArgs);
-      if (problem) {
-        writeLine(2, problem.error ?? '');
-        process.exit(ACTION_CODES[problem.outcome]);
-      }
-      out(`${service.options.name}: config is valid`);
-      process.exit(ACTION_CODES.success);
-    }
+export function metrics(service: Service, options: ServiceOptions, script: string, args: readonly string[]): Reply {
+  if (args.length) return usage(service, `unexpected argument \`${args[0]}\` after \`metrics\``);
+  return { kind: 'action', result: { outcome: 'success', message: metricsText(statusReport(service, script, options.version)) } };
+}
+
+export function check(service: Service, options: ServiceOptions, script: string, args: readonly string[]): Reply {
+  let limits;
+  try {
+    limits = parseCheckArgs(args);
+  } catch (error) {
+    // The guidelines: a check that cannot run as asked is UNKNOWN.
+    return { kind: 'plugin', outcome: 'unknown', line: `${service.options.name} UNKNOWN - ${(error as Error).message}` };
   }
+  return { kind: 'plugin', ...checkService(statusReport(service, script, options.version), limits) };
 }
 
-function usage(service: Service, text: string): never {
-  writeLine(2, `${service.options.name}: ${text}`);
-  process.exit(ACTION_CODES.invalidArgument);
+export function configtest(service: Service, options: ServiceOptions, args: readonly string[]): Reply {
+  if (options.config === undefined) {
+    return { kind: 'action', result: { outcome: 'success', message: `${service.options.name}: no config files to test (the program has no \`config\` option)` } };
+  }
+  if (args.length && args[0] !== '--') return usage(service, `unexpected argument \`${args[0]}\` after \`configtest\``);
+  const problem = testConfig(service, options, args.slice(1));
+  return { kind: 'action', result: problem ?? { outcome: 'success', message: `${service.options.name}: config is valid` } };
+}
+
+function usage(service: Service, text: string): Reply {
+  return { kind: 'action', result: { outcome: 'invalidArgument', error: `${service.options.name}: ${text}` } };
 }

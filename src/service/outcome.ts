@@ -1,6 +1,6 @@
 // Named outcomes of the service's actions. Only the outermost layer (simple.ts)
 // turns them into exit codes, through the table in ../lsb.ts.
-import type { ActionOutcome, StatusOutcome } from '../lsb.js';
+import type { ActionOutcome, PluginOutcome, StatusOutcome } from '../lsb.js';
 
 export interface ActionResult {
   outcome: ActionOutcome;
@@ -17,6 +17,17 @@ export interface StatusResult {
   error?: string;
   pid?: number;
 }
+
+/**
+ * What a handler of simple()'s table answers: an action's result, a status (which has
+ * its own codes), a Monitoring Plugins line (`check`), or `running` when the program
+ * now runs as the service and nothing is to be printed or exited.
+ */
+export type Reply =
+  | { kind: 'action'; result: ActionResult }
+  | { kind: 'status'; result: StatusResult }
+  | { kind: 'plugin'; outcome: PluginOutcome; line: string }
+  | { kind: 'running' };
 
 /** Every action outcome but success: what a failure (and a daemon's failed start) may be. */
 export type FailureOutcome = Exclude<ActionOutcome, 'success'>;
