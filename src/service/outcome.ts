@@ -43,6 +43,16 @@ export class ServiceFailure extends Error {
   }
 }
 
+/** The pid file or its identity record cannot be read (LSB 4): no action may guess what it holds. */
+export function cannotReadPidfile(name: string, state: { path: string; reason: string }): ServiceFailure {
+  return new ServiceFailure('insufficientPrivilege', `${name}: cannot read pid file ${state.path}: ${state.reason}`);
+}
+
+/** kill(2) said EPERM (LSB 4). */
+export function cannotSignal(name: string, pid: number): ServiceFailure {
+  return new ServiceFailure('insufficientPrivilege', `${name}: cannot signal pid ${pid}: operation not permitted`);
+}
+
 /** What a system call was doing, for "cannot VERB PATH: why" instead of Node's "EACCES: ..., mkdir '...'". */
 const DOING: Record<string, string> = {
   mkdir: 'create directory',
