@@ -4,8 +4,8 @@
 // bin/ are all the package ships (package.json "files"): the per-module output of tsc
 // serves the tests only. Monitoring runs
 // `node app.js status` every few seconds, and there Node's module loading, not our
-// code, was the cost: fifteen ES modules took 10 ms, one CommonJS file takes 1
-// (docs/benchmarks.md). Generated output: never committed.
+// code, was the cost: one CommonJS file loads in a fraction of the time fifteen ES
+// modules took (docs/benchmarks.md). Generated output: never committed.
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ const path = (file: string) => fileURLToPath(new URL(file, root));
 const dist = (file: string) => path(`dist/${file}`);
 
 // In CommonJS `require` is at hand: importing node:module for createRequire would load
-// Node's ES module loader (1 ms) on every `status`.
+// Node's ES module loader on every `status`.
 const requireInCommonJs: Plugin = {
   name: 'require-in-commonjs',
   setup(bundle) {
@@ -161,7 +161,7 @@ await build({
 });
 
 // ES module programs get a facade: importing the CommonJS file directly would make Node
-// scan it for export names on every run (52 ms instead of 28 for `status`, here).
+// scan it for export names on every run, which nearly doubled `status` (docs/benchmarks.md).
 const library = createRequire(import.meta.url)(dist('initgen.cjs')) as Record<string, unknown>;
 const names = Object.keys(library).filter((name) => name !== 'default').sort();
 writeFileSync(

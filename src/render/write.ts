@@ -1,7 +1,7 @@
 // Atomic file writes (temporary file in the same directory, rename), so a crash or a
 // full disk never leaves a half-written service file behind. Files written into a
 // system (install, --root) are also fsynced, so they survive a power cut; build
-// output (--out) is not, like any compiler's: it waited 10 ms per run on fsync.
+// output (--out) is not, like any compiler's: every run waited on fsync (docs/benchmarks.md).
 //
 // Every path is confined to a tree (the --root or --out directory, "/" for the live
 // system), which may belong to someone else: whoever owns it can plant symlinks and

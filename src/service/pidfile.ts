@@ -6,7 +6,10 @@
 // ticks since boot, fixed for the life of a pid). A pid is this service's iff that
 // process is alive, not a zombie, and started at exactly that tick. The daemon
 // cannot change its start time, unlike its title or argv, and a reused pid cannot
-// have the same one.
+// have the same one. This is how the LSB rule against killing "unfortunately-named"
+// processes is kept (docs/contract.md §1): no process is ever matched by its name or
+// its script, which any user can give their own process; only the start time the
+// daemon itself recorded can name it.
 import { fs } from './builtins.js';
 import { basename, dirname, join } from 'node:path';
 import { canOpenRelative, makeDirectory, openTrustedDirectory, viaDescriptor } from './directory.js';
@@ -130,6 +133,9 @@ export function inspectPidfile(path: string): PidfileState {
     if (typeof read !== 'object' || !('text' in read)) return judge(path, read, 'missing');
     const record = readSmallRegularFile(idfileOf(path), 'the identity record');
     const verdict = judge(path, read, record);
+    // At most three readings: one retry covers a daemon that exits while we look, a
+    // second one a new daemon publishing right after; files that keep changing (a
+    // restart loop, another user rewriting them) must not keep `status` spinning.
     if (verdict.kind !== 'stale' || attempt === 2) return verdict;
     if (stillThere(path, read) && stillThere(idfileOf(path), record)) return verdict;
   }

@@ -89,6 +89,7 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
   installSignalHandlers(options, mode.daemon, () => entered);
   try {
     becomeTheService(options, mode.daemon);
+    // Published before the privilege drop, so the pid file and its record are root's: were they the service user's, root's stop would not trust them (docs/contract.md §2).
     if (mode.daemon && !publish(options, args)) {
       // Another daemon published first (its controller lost its lock by dying): it wins, we leave.
       report({ kind: 'taken' });

@@ -1,7 +1,7 @@
 // macOS launchd job (launchd.plist(5)), built as data with the plist package, which
 // does the XML escaping; keys are written in insertion order, so output is stable.
 import type { PlistObject } from 'plist';
-// Only the package's builder: its index also loads the parser and an XML DOM (13 ms) we never use.
+// Only the package's builder: its index also loads the parser and an XML DOM we never use (docs/benchmarks.md).
 import plistBuild from 'plist/lib/build.js';
 import { basename } from 'node:path';
 import { runCommand } from '../command-line.js';
