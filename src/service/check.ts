@@ -21,7 +21,7 @@ export interface CheckResult {
 const UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, KB: 1024, KIB: 1024, M: 1024 ** 2, MB: 1024 ** 2, MIB: 1024 ** 2, G: 1024 ** 3, GB: 1024 ** 3, GIB: 1024 ** 3 };
 
 /** "200M", "1.5G", "4096" (bytes; K, M, G are powers of 1024). */
-export function parseSize(text: string): number | undefined {
+function parseSize(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(text);
   const unit = match ? UNITS[match[2]!.toUpperCase()] : undefined;
   if (!match || unit === undefined) return undefined;
@@ -58,7 +58,7 @@ export function parseCheckArgs(args: readonly string[]): CheckLimits {
 }
 
 /** "3h 2m", "45s", "2d 1h": the two largest units, for people. */
-export function humanDuration(seconds: number): string {
+function humanDuration(seconds: number): string {
   const parts: string[] = [];
   for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
     const amount = Math.floor(seconds / size);

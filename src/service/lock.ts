@@ -34,7 +34,7 @@ export interface Lock {
 const FLOCK_BINARIES = ['/usr/bin/flock', '/bin/flock'];
 
 /** The lock file of the service whose pid file is `pidfile`. */
-export function lockPath(pidfile: string): string {
+function lockPath(pidfile: string): string {
   return `${pidfile}.lock`;
 }
 
@@ -51,7 +51,7 @@ function privilegeOrGeneric(error: unknown): 'insufficientPrivilege' | 'genericE
 }
 
 /** Open (creating it 0600 if missing) and check the lock file; returns its descriptor. */
-export function openLockFile(path: string): number {
+function openLockFile(path: string): number {
   const dir = dirname(path);
   // As root the directory must be the pid file's trusted kind (docs/contract.md §2): anyone
   // else who can write it could remove the lock file while root holds the lock, and so

@@ -21,7 +21,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 
 /** How often the writer checks that the path still names the file it writes (logrotate renamed it). */
-export const REOPEN_CHECK_MS = 1000;
+const REOPEN_CHECK_MS = 1000;
 
 // Plain JavaScript (not compiled): it runs as `node -e`, in CommonJS, with only `require`.
 // argv: NAME LOGFILE MAXBYTES KEEP CHECK_MS (MAXBYTES 0: never rotate by size)

@@ -15,9 +15,9 @@ import { ServiceFailure } from './outcome.js';
 import { makeDirectory } from './directory.js';
 
 /** At most this much of the log's end is read to find the last lines. */
-export const MAX_TAIL_BYTES = 1024 * 1024;
+const MAX_TAIL_BYTES = 1024 * 1024;
 /** A longer line is cut here, and says by how much. */
-export const MAX_LINE_BYTES = 4096;
+const MAX_LINE_BYTES = 4096;
 const BLOCK = 64 * 1024;
 
 function reason(error: unknown): string {

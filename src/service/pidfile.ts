@@ -67,7 +67,7 @@ export function readConfigRecord(pidfile: string, pid: number): string | undefin
 }
 
 /** Parse "1234\n"; anything else (sign, spaces, two numbers, 0, 1, beyond pid_max) is not a pid. */
-export function parsePid(text: string): number | undefined {
+function parsePid(text: string): number | undefined {
   const match = /^([1-9][0-9]{0,9})\n?$/.exec(text);
   if (!match) return undefined;
   const pid = Number(match[1]);

@@ -36,14 +36,14 @@ function getent(database: 'passwd' | 'group', key: string, service: string): str
 }
 
 /** Throws ServiceFailure('notConfigured') for a user that does not exist. */
-export function lookupUser(user: string, service: string): Account {
+function lookupUser(user: string, service: string): Account {
   const fields = getent('passwd', user, service);
   if (!fields || fields.length < 7) throw new ServiceFailure('notConfigured', `${service}: cannot switch to user ${user}: no such user`);
   return { name: fields[0]!, uid: Number(fields[2]), gid: Number(fields[3]), home: fields[5]!, shell: fields[6]! };
 }
 
 /** Throws ServiceFailure('notConfigured') for a group that does not exist. */
-export function lookupGroup(group: string, service: string): number {
+function lookupGroup(group: string, service: string): number {
   const fields = getent('group', group, service);
   if (!fields || fields.length < 3) throw new ServiceFailure('notConfigured', `${service}: cannot switch to group ${group}: no such group`);
   return Number(fields[2]);

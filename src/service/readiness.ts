@@ -32,7 +32,7 @@ function cutToBytes(text: string, bytes: number): string {
   return buffer.subarray(0, end).toString('utf8');
 }
 
-export function encode(message: ReadyMessage): string {
+function encode(message: ReadyMessage): string {
   switch (message.kind) {
     case 'ready':
       return 'ready\n';

@@ -23,7 +23,7 @@ export const SETTINGS = {
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 
-export const SETTING_PREFIX = '--initgen-';
+const SETTING_PREFIX = '--initgen-';
 /** Repeatable: a name of an environment variable the service keeps when it switches user. */
 const ENV_KEY = 'env';
 /**
@@ -46,7 +46,7 @@ export function noSettings(): Settings {
 }
 
 /** `--initgen-KEY=VALUE` for a setting. */
-export function settingWord(key: SettingKey | typeof ENV_KEY, value: string): string {
+function settingWord(key: SettingKey | typeof ENV_KEY, value: string): string {
   return `${SETTING_PREFIX}${key}=${value}`;
 }
 

@@ -41,7 +41,7 @@ function startedAt(startTicks: number): number | null {
 }
 
 /** Resident set size from /proc/PID/status (VmRSS, in kB), or null. */
-export function residentBytes(pid: number): number | null {
+function residentBytes(pid: number): number | null {
   try {
     const line = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
     return line ? Number(line[1]) * 1024 : null;
@@ -81,7 +81,7 @@ function readPackageVersion(file: string): string | null | undefined {
 }
 
 /** The `version` option, else the version of the nearest package.json above the script. */
-export function serviceVersion(given: string | undefined, script: string): string | null {
+function serviceVersion(given: string | undefined, script: string): string | null {
   if (given !== undefined) return given;
   if (!script) return null;
   for (let dir = dirname(script); ; dir = dirname(dir)) {

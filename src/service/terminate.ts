@@ -21,7 +21,7 @@ function isGone(pid: number, startTicks: number | undefined): boolean {
  * wait for a reaper, not for us. While the group has members the kernel does not give
  * its id to a new process, so after the daemon's death they are still its workers.
  */
-export function groupMembers(pgid: number, sinceTicks?: number): number[] {
+function groupMembers(pgid: number, sinceTicks?: number): number[] {
   if (!hasProc()) return [];
   const members: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {

@@ -19,7 +19,7 @@ function othersCanWrite(stat: import('node:fs').Stats): boolean {
  * there no one else can rename or remove what root made, and for `dir` itself when
  * `sticky` allows it. Throws the lstat error of a missing part.
  */
-export function untrustedDirectory(dir: string, { sticky = false } = {}): string | undefined {
+function untrustedDirectory(dir: string, { sticky = false } = {}): string | undefined {
   if (!isAbsolute(dir)) return `${dir} is not an absolute path`;
   let resolved = '/';
   const pending = dir.split(sep).filter(Boolean);

@@ -144,7 +144,9 @@ test('the pid file through a symlinked directory (/var/run -> /run) is the same 
 });
 
 test('the lock file: created 0600, refused when it is a symbolic link or a FIFO (no hang)', { skip: process.platform !== 'linux' && 'needs Linux', timeout: 120_000 }, async () => {
-  const { acquireLock, lockPath } = await import('../../dist/service/lock.js');
+  const { acquireLock } = await import('../../dist/service/lock.js');
+  // docs/contract.md §2: the lock is PIDFILE.lock
+  const lockPath = (pidfile) => `${pidfile}.lock`;
   const box = sandbox();
   mkdirSync(dirname(box.pidfile), { recursive: true, mode: 0o755 });
   const first = await acquireLock(box.pidfile, 10_000);
