@@ -132,7 +132,7 @@ function isPlainObject(value: unknown): value is Config {
 }
 
 /** Later wins; objects merge key by key, anything else (arrays too) is replaced. */
-export function mergeConfigs(base: Config, over: Config): Config {
+function mergeConfigs(base: Config, over: Config): Config {
   const merged: Config = { ...base };
   for (const [key, value] of Object.entries(over)) {
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
@@ -163,7 +163,7 @@ function uidOf(user: string): number | undefined {
 }
 
 /** The files in the order they apply: system-wide, per-user (not as root), `--config`. */
-export function configFiles(sources: ConfigSources): { system: string[]; user: string[]; given?: string } {
+function configFiles(sources: ConfigSources): { system: string[]; user: string[]; given?: string } {
   const system = sources.option.files ?? EXTENSIONS.map((ext) => `/etc/${sources.name}/config.${ext}`);
   // Root's $HOME is not a place for a service's config, and as root $HOME comes from the caller.
   const user = process.geteuid?.() === 0 ? [] : EXTENSIONS.map((ext) => join(homedir(), `.${sources.name}`, `config.${ext}`));

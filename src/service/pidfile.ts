@@ -47,7 +47,7 @@ export function idfileOf(pidfile: string): string {
  * The config record published with a pid file: "PID JSON-PATH", the `--config FILE`
  * the daemon was started with, so `reload` can test the file the daemon will re-read.
  */
-export function configRecordOf(pidfile: string): string {
+function configRecordOf(pidfile: string): string {
   return `${pidfile}.config`;
 }
 
