@@ -18,16 +18,18 @@ const dist = (file: string) => path(`dist/${file}`);
 
 // In CommonJS `require` is at hand: importing node:module for createRequire would load
 // Node's ES module loader on every `status`.
-const requireInCommonJs: Plugin = {
-  name: 'require-in-commonjs',
-  setup(bundle) {
-    bundle.onResolve({ filter: /^node:module$/ }, () => ({ path: 'node:module', namespace: 'require-in-commonjs' }));
-    bundle.onLoad({ filter: /.*/, namespace: 'require-in-commonjs' }, () => ({
-      contents: 'export const createRequire = () => require;',
-      loader: 'js',
-    }));
-  },
-};
+const requireInCommonJs = replaceModule('require-in-commonjs', /^node:module$/, 'export const createRequire = () => require;');
+
+/** A plugin that gives every import matching `filter` the module `contents` instead. */
+function replaceModule(name: string, filter: RegExp, contents: string): Plugin {
+  return {
+    name,
+    setup(bundle) {
+      bundle.onResolve({ filter }, (args) => ({ path: args.path, namespace: name }));
+      bundle.onLoad({ filter: /.*/, namespace: name }, () => ({ contents, loader: 'js' }));
+    },
+  };
+}
 
 // The pre-built schema validator lives in dist/, written by build-validator.js after tsc.
 // It require()s ajv's runtime helpers through createRequire, which esbuild cannot follow:
@@ -53,16 +55,11 @@ const prebuiltValidator: Plugin = {
 
 // In the CLI, ajv itself is needed only to compile the schema when no pre-built validator
 // matches it, and the build always writes a matching one: a package carries no ajv.
-const noAjv: Plugin = {
-  name: 'no-ajv',
-  setup(bundle) {
-    bundle.onResolve({ filter: /^ajv$/ }, () => ({ path: 'ajv', namespace: 'no-ajv' }));
-    bundle.onLoad({ filter: /.*/, namespace: 'no-ajv' }, () => ({
-      contents: "throw new Error('initgen: this build has no pre-compiled config validator (run npm run build)');",
-      loader: 'js',
-    }));
-  },
-};
+const noAjv = replaceModule(
+  'no-ajv',
+  /^ajv$/,
+  "throw new Error('initgen: this build has no pre-compiled config validator (run npm run build)');",
+);
 
 // yaml is a third of the CLI's size and only YAML configs need it: its own file next to
 // the bundle, loaded on first use.
