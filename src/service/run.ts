@@ -39,7 +39,7 @@ function installSignalHandlers(options: ResolvedOptions, daemon: boolean, runnin
         removePidfile(options.pidfile, process.pid);
       } catch {}
     }
-    process.exit(0);
+    process.exit(ACTION_CODES.success);
   };
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
@@ -93,7 +93,7 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
     if (mode.daemon && !publish(options, args)) {
       // Another daemon published first (its controller lost its lock by dying): it wins, we leave.
       report({ kind: 'taken' });
-      process.exit(0);
+      process.exit(ACTION_CODES.success);
     }
     const identity = targetIdentity(options.user, options.group, options.name);
     const switching = needsSwitch(identity) && identity?.account;
@@ -127,7 +127,7 @@ export async function runService(options: ResolvedOptions, args: string[], mode:
     }
     process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
     report({ kind: 'failed', outcome: 'genericError', message: `run() failed: ${(error as Error)?.message ?? String(error)}` });
-    process.exit(1);
+    process.exit(ACTION_CODES.genericError);
   };
   try {
     entered = true;

@@ -14,6 +14,7 @@ import { basename, dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simple } from '../service/simple.js';
 import { defaultLogfile, defaultPidfile } from '../defaults.js';
+import { ACTION_CODES } from '../lsb.js';
 
 const SELF = import.meta.url;
 
@@ -44,11 +45,11 @@ function withoutSelf(execArgv: readonly string[]): string[] {
 const program = process.argv[1];
 if (program === undefined) {
   process.stderr.write(`initgen/wrap: no program: start it as node --import=initgen/wrap PROGRAM ACTION\n`);
-  process.exit(2);
+  process.exit(ACTION_CODES.invalidArgument);
 }
 if (fileURLToPath(SELF) === program) {
   process.stderr.write(`initgen/wrap: load it with --import before the program, not as the program\n`);
-  process.exit(2);
+  process.exit(ACTION_CODES.invalidArgument);
 }
 const name = basename(program, extname(program));
 
