@@ -11,7 +11,7 @@ import { fs } from './builtins.js';
 import { LogFailure, openLogForReading, printable, tailOf } from './logfile.js';
 import type { ResolvedOptions } from './options.js';
 import type { ActionResult } from './outcome.js';
-import { writeLine } from '../write-line.js';
+import { writeLine } from './write-line.js';
 
 const POLL_MS = 250;
 const CHUNK = 64 * 1024;

@@ -18,7 +18,7 @@ import { failed, withName, type ActionResult, type Reply } from './outcome.js';
 import { READY_FD, tellController } from './readiness.js';
 import { createService, type Service } from './service.js';
 import { DAEMON_WORD, noSettings, takeSettings, type Settings } from './settings.js';
-import { writeLine } from '../write-line.js';
+import { writeLine } from './write-line.js';
 
 /** What a command line can ask for: an action of src/lsb.ts, `status --json`, or a usage error. */
 type Command = Action | OperationAction | 'status-json' | 'usage';
