@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { inspectPidfile, publishPidfile, removePidfile } from '../../../dist/service/pidfile.js';
 import { isAlive, killHard, spawnZombie, waitFor } from '../../helpers/service.js';
+import { startTicksOf } from '../../helpers/process-group.js';
 
 const hasProc = existsSync('/proc/self/stat');
 const noProc = !hasProc && 'needs /proc (Linux): pid identity is the start time read there';
@@ -26,12 +27,6 @@ function place() {
   mkdirSync(dir, { mode: 0o755 });
   chmodSync(dir, 0o755);
   return { dir, pidfile: join(dir, 'app.pid'), record: join(dir, 'app.pid.id') };
-}
-
-/** Field 22 of /proc/PID/stat, read here independently of src/service/proc.ts. */
-function startTicksOf(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
 }
 
 /** A live process of our own that is not this service: `sleep`, titled as we like. */

@@ -1,14 +1,14 @@
 // src/service/stop.ts on its own, without the lock or the command line around it
 // (docs/contract.md §2, §4): what it signals, what it leaves alone, what it removes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { resolveOptions } from '../../../dist/service/options.js';
 import { stop } from '../../../dist/service/stop.js';
 import { isAlive, killHard, waitFor } from '../../helpers/service.js';
+import { spawnGroup, startTicksOf } from '../../helpers/process-group.js';
 
 const noProc = !existsSync('/proc/self/stat') && 'needs /proc (Linux)';
 const top = mkdtempSync(join(tmpdir(), 'initgen-unit-stop-'));
@@ -25,28 +25,6 @@ function service(extra = {}) {
   return resolveOptions({ name: 'app', pidfile: join(dir, 'app.pid'), logfile: join(dir, 'app.log'), run() {}, stopTimeout: 1, ...extra }, undefined, 'app.js');
 }
 
-function startTicksOf(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-}
-
-/** `sh -c SCRIPT` leading its own session and group; its first line names the pids it wants known. */
-async function daemon(script) {
-  const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
-  started.push(child.pid);
-  const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  const line = await new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
-    });
-  });
-  const workers = line.split(' ').filter((w) => /^\d+$/.test(w)).map(Number);
-  workers.forEach((pid) => started.push(pid));
-  return { pid: child.pid, ticks: startTicksOf(child.pid), workers, exit };
-}
-
 /** The pid file and identity record the daemon would have published. */
 function record(o, pid, ticks) {
   writeFileSync(o.pidfile, `${pid}\n`);
@@ -60,7 +38,7 @@ test('nothing running: success, nothing to do', async () => {
 test('the recorded daemon: SIGTERM, then its files and the LSB lock file are removed', { skip: noProc }, async () => {
   const o = service({ lockfile: join(top, `lock-${n}`) });
   writeFileSync(o.lockfile, '');
-  const d = await daemon('echo up; exec sleep 60');
+  const d = await spawnGroup('echo up; exec sleep 60', started);
   record(o, d.pid, d.ticks);
   assert.deepEqual(await stop(o), { outcome: 'success', message: `app stopped (pid ${d.pid})` });
   assert.equal(await d.exit, 'SIGTERM');
@@ -69,7 +47,7 @@ test('the recorded daemon: SIGTERM, then its files and the LSB lock file are rem
 
 test('a pid file naming a live process it cannot prove is ours: removed, and the process is not signalled', { skip: noProc }, async () => {
   const o = service();
-  const d = await daemon('echo up; exec sleep 60');
+  const d = await spawnGroup('echo up; exec sleep 60', started);
   writeFileSync(o.pidfile, `${d.pid}\n`); // no identity record
   const result = await stop(o);
   assert.equal(result.outcome, 'success');
@@ -80,13 +58,13 @@ test('a pid file naming a live process it cannot prove is ours: removed, and the
 
 test('a dead daemon\'s workers left in its process group are ended, and named', { skip: noProc }, async () => {
   const o = service();
-  const d = await daemon('sleep 60 & echo $!');
+  const d = await spawnGroup('sleep 60 & echo $!', started);
   record(o, d.pid, d.ticks);
   await d.exit;
   await waitFor(() => !isAlive(d.pid), 'the daemon to be reaped');
   const result = await stop(o);
   assert.equal(result.outcome, 'success');
-  assert.equal(result.message, `app is not running (removed stale pid file: process ${d.pid} is dead; ended the processes left in its process group: ${d.workers[0]})`);
-  assert.equal(isAlive(d.workers[0]), false);
+  assert.equal(result.message, `app is not running (removed stale pid file: process ${d.pid} is dead; ended the processes left in its process group: ${d.pids[0]})`);
+  assert.equal(isAlive(d.pids[0]), false);
   assert.equal(existsSync(o.pidfile), false);
 });

@@ -1,0 +1,38 @@
+// Real processes for the unit tests of src/service: a start time read the way the
+// kernel reports it (independent of src/service/proc.ts, so it can catch that module),
+// and `sh -c SCRIPT` leading its own session and group, as the daemon does.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Field 22 of /proc/PID/stat (starttime), counted after the command name's last ")". */
+export function startTicksOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+}
+
+/**
+ * `sh -c SCRIPT` in a session and group of its own, whose first line names the pids it
+ * wants known (its workers). Every pid goes into `started`, for the test's cleanup.
+ * Resolves { pid, ticks, pids, exit }: `ticks` is undefined when it has already exited,
+ * `exit` resolves to the signal name or the code.
+ */
+export async function spawnGroup(script, started) {
+  const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  started.push(child.pid);
+  const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const line = await new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    child.once('exit', () => resolve(out));
+  });
+  const pids = line.split(' ').filter((word) => /^\d+$/.test(word)).map(Number);
+  pids.forEach((pid) => started.push(pid));
+  let ticks;
+  try {
+    ticks = startTicksOf(child.pid);
+  } catch {} // it may have exited already: then its start time is no one's
+  return { pid: child.pid, ticks, pids, exit };
+}
