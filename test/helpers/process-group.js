@@ -1,8 +1,13 @@
-// Real processes for the unit tests of src/service: a start time read the way the
-// kernel reports it (independent of src/service/proc.ts, so it can catch that module),
-// and `sh -c SCRIPT` leading its own session and group, as the daemon does.
+// Real processes and files for the unit tests of src/service: a start time read the
+// way the kernel reports it (independent of src/service/proc.ts, so it can catch that
+// module), `sh -c SCRIPT` leading its own session and group as the daemon does, and a
+// scratch directory cleaned up with the processes the test started.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { killHard } from './service.js';
 
 /** Field 22 of /proc/PID/stat (starttime), counted after the command name's last ")". */
 export function startTicksOf(pid) {
@@ -35,4 +40,28 @@ export async function spawnGroup(script, started) {
     ticks = startTicksOf(child.pid);
   } catch {} // it may have exited already: then its start time is no one's
   return { pid: child.pid, ticks, pids, exit };
+}
+
+/**
+ * A temporary directory for one test file, removed after it, with the processes the
+ * file started (push their pids into `started`) killed by pid. `dir()` makes a fresh
+ * subdirectory, 0755 whatever the umask, as a pid directory is.
+ */
+export function scratch(prefix) {
+  const top = mkdtempSync(join(tmpdir(), prefix));
+  const started = [];
+  after(() => {
+    started.forEach(killHard);
+    rmSync(top, { recursive: true, force: true });
+  });
+  let n = 0;
+  return {
+    started,
+    dir() {
+      const dir = join(top, String(n++));
+      mkdirSync(dir);
+      chmodSync(dir, 0o755);
+      return dir;
+    },
+  };
 }

@@ -2,29 +2,19 @@
 // real processes. test/security/lock.test.js has the attacks on it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, linkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { acquireLock, acquireSocketLock } from '../../../dist/service/lock.js';
-import { killHard } from '../../helpers/service.js';
+import { scratch } from '../../helpers/process-group.js';
 
 const LOCK = new URL('../../../dist/service/lock.js', import.meta.url).href;
 const noFlock = !['/usr/bin/flock', '/bin/flock'].some((p) => existsSync(p)) && 'needs util-linux flock (Debian package util-linux)';
 const BUSY = /another start or stop of this service is still in progress/;
-const top = mkdtempSync(join(tmpdir(), 'initgen-unit-lock-'));
-const started = [];
-after(() => {
-  started.forEach(killHard);
-  rmSync(top, { recursive: true, force: true });
-});
+const { started, dir: freshDir } = scratch('initgen-unit-lock-');
 
-let n = 0;
 function pidfile() {
-  const dir = join(top, String(n++));
-  mkdirSync(dir);
-  chmodSync(dir, 0o755);
-  return join(dir, 'app.pid');
+  return join(freshDir(), 'app.pid');
 }
 
 /** Another process that takes the lock, says `locked` and holds it until it dies. */

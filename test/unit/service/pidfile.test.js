@@ -2,30 +2,21 @@
 // real processes. The actions that use it are tested end to end in test/service/.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { inspectPidfile, publishPidfile, removePidfile } from '../../../dist/service/pidfile.js';
-import { isAlive, killHard, spawnZombie, waitFor } from '../../helpers/service.js';
-import { startTicksOf } from '../../helpers/process-group.js';
+import { isAlive, spawnZombie, waitFor } from '../../helpers/service.js';
+import { scratch, startTicksOf } from '../../helpers/process-group.js';
 
 const hasProc = existsSync('/proc/self/stat');
 const noProc = !hasProc && 'needs /proc (Linux): pid identity is the start time read there';
 const noBash = spawnSync('bash', ['-c', 'true']).status !== 0 && 'needs bash (exec -a names a process)';
-const top = mkdtempSync(join(tmpdir(), 'initgen-unit-pidfile-'));
-const started = [];
-after(() => {
-  started.forEach(killHard);
-  rmSync(top, { recursive: true, force: true });
-});
+const { started, dir: freshDir } = scratch('initgen-unit-pidfile-');
 
-let n = 0;
 /** A fresh directory (0755, as a pid directory is) and a pid file path in it. */
 function place() {
-  const dir = join(top, String(n++));
-  mkdirSync(dir, { mode: 0o755 });
-  chmodSync(dir, 0o755);
+  const dir = freshDir();
   return { dir, pidfile: join(dir, 'app.pid'), record: join(dir, 'app.pid.id') };
 }
 

@@ -1,27 +1,19 @@
 // src/service/stop.ts on its own, without the lock or the command line around it
 // (docs/contract.md §2, §4): what it signals, what it leaves alone, what it removes.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { resolveOptions } from '../../../dist/service/options.js';
 import { stop } from '../../../dist/service/stop.js';
-import { isAlive, killHard, waitFor } from '../../helpers/service.js';
-import { spawnGroup, startTicksOf } from '../../helpers/process-group.js';
+import { isAlive, waitFor } from '../../helpers/service.js';
+import { scratch, spawnGroup } from '../../helpers/process-group.js';
 
 const noProc = !existsSync('/proc/self/stat') && 'needs /proc (Linux)';
-const top = mkdtempSync(join(tmpdir(), 'initgen-unit-stop-'));
-const started = [];
-after(() => {
-  started.forEach(killHard);
-  rmSync(top, { recursive: true, force: true });
-});
+const { started, dir: freshDir } = scratch('initgen-unit-stop-');
 
-let n = 0;
 function service(extra = {}) {
-  const dir = join(top, String(n++));
-  mkdirSync(dir, { mode: 0o755 });
+  const dir = freshDir();
   return resolveOptions({ name: 'app', pidfile: join(dir, 'app.pid'), logfile: join(dir, 'app.log'), run() {}, stopTimeout: 1, ...extra }, undefined, 'app.js');
 }
 
@@ -36,7 +28,7 @@ test('nothing running: success, nothing to do', async () => {
 });
 
 test('the recorded daemon: SIGTERM, then its files and the LSB lock file are removed', { skip: noProc }, async () => {
-  const o = service({ lockfile: join(top, `lock-${n}`) });
+  const o = service({ lockfile: join(freshDir(), 'lock') });
   writeFileSync(o.lockfile, '');
   const d = await spawnGroup('echo up; exec sleep 60', started);
   record(o, d.pid, d.ticks);
