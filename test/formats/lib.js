@@ -23,6 +23,7 @@ export const PACKAGE_OF = {
   python3: 'python3', runsv: 'runit', sv: 'runit', svlogd: 'runit', chpst: 'runit', svscan: 'daemontools',
   supervise: 'daemontools', svc: 'daemontools', svstat: 'daemontools', svok: 'daemontools', multilog: 'daemontools',
   setuidgid: 'daemontools', envdir: 'daemontools', softlimit: 'daemontools', 'openrc-run': 'openrc', logrotate: 'logrotate', unshare: 'util-linux', prlimit: 'util-linux', ps: 'procps',
+  nagios4: 'nagios4-core', icinga2: 'icinga2-bin', 'prometheus-node-exporter': 'prometheus-node-exporter',
 };
 
 // Tools in sbin directories are found even when the caller's PATH lacks them

@@ -12,7 +12,7 @@
 set -u
 
 # tool -> package: what the format checks and the tests run
-PACKAGES='shellcheck busybox devscripts insserv systemd libxml2-utils libplist-utils python3 runit daemontools procps logrotate acl util-linux monit ansible-core'
+PACKAGES='shellcheck busybox devscripts insserv systemd libxml2-utils libplist-utils python3 runit daemontools procps logrotate acl util-linux monit ansible-core nagios4-core icinga2-bin prometheus-node-exporter'
 OPTIONAL='openrc'
 export DEBIAN_FRONTEND=noninteractive
 
