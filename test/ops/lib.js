@@ -1,7 +1,9 @@
 // Shared by the operations tests: a temp dir per service, its actions as real
 // processes, and an `after` that ends every daemon a test started, by pid.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -54,4 +56,43 @@ export const run = runToEnd;
 /** Whether `command` is on PATH. */
 export function hasCommand(command) {
   return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, command)));
+}
+
+const MONITORING_DOC = new URL('../../docs/monitoring.md', import.meta.url);
+
+/** The fenced block tagged `tag` in docs/monitoring.md, as published. */
+export function monitoringBlock(tag) {
+  const block = new RegExp('```' + tag + '\\n([\\s\\S]*?)```').exec(readFileSync(MONITORING_DOC, 'utf8'));
+  if (!block) throw new Error(`docs/monitoring.md has no \`\`\`${tag} block`);
+  return block[1];
+}
+
+/** The published `/usr/bin/node /opt/hello/app.js`, as a command that runs `box`'s service. */
+export function serviceCommand(box) {
+  return `/usr/bin/env OPS_PIDFILE=${box.pidfile} OPS_LOGFILE=${box.logfile} ${process.execPath} ${APP}`;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (the caller retries on a conflict). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The account a monitoring daemon runs its checks as: as root the distribution's
+ * monitoring user (the daemon drops to it), else the caller. { user, group, uid, gid },
+ * or undefined when that user does not exist.
+ */
+export function monitoringAccount(rootUser = 'nagios') {
+  const user = isRoot ? rootUser : userInfo().username;
+  const id = (flag) => spawnSync('id', [flag, user], { encoding: 'utf8' });
+  const [uid, gid, group] = [id('-u'), id('-g'), id('-gn')];
+  if ([uid, gid, group].some((r) => r.status !== 0)) return undefined;
+  return { user, group: group.stdout.trim(), uid: Number(uid.stdout), gid: Number(gid.stdout) };
 }
