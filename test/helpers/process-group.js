@@ -31,7 +31,8 @@ export async function spawnGroup(script, started) {
       out += d;
       if (out.includes('\n')) resolve(out.split('\n')[0]);
     });
-    child.once('exit', () => resolve(out));
+    // not on 'exit': the line can still be in the pipe then (seen as a missing pid)
+    child.stdout.once('end', () => resolve(out));
   });
   const pids = line.split(' ').filter((word) => /^\d+$/.test(word)).map(Number);
   pids.forEach((pid) => started.push(pid));
