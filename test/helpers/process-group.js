@@ -18,12 +18,14 @@ export function startTicksOf(pid) {
 /**
  * `sh -c SCRIPT` in a session and group of its own, whose first line names the pids it
  * wants known (its workers). Every pid goes into `started`, for the test's cleanup.
- * Resolves { pid, ticks, pids, exit }: `ticks` is undefined when it has already exited,
- * `exit` resolves to the signal name or the code.
+ * Resolves { pid, ticks, pids, exit }: `ticks` is the leader's start time, `exit`
+ * resolves to its signal name or exit code.
  */
 export async function spawnGroup(script, started) {
   const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
   started.push(child.pid);
+  // now, before the event loop can reap it: a leader that exits at once is still there (a zombie at worst)
+  const ticks = startTicksOf(child.pid);
   const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const line = await new Promise((resolve) => {
     let out = '';
@@ -36,10 +38,6 @@ export async function spawnGroup(script, started) {
   });
   const pids = line.split(' ').filter((word) => /^\d+$/.test(word)).map(Number);
   pids.forEach((pid) => started.push(pid));
-  let ticks;
-  try {
-    ticks = startTicksOf(child.pid);
-  } catch {} // it may have exited already: then its start time is no one's
   return { pid: child.pid, ticks, pids, exit };
 }
 

@@ -43,8 +43,7 @@ test('a pid that is now another process (another start time) is not signalled: o
 
 test('a dead daemon\'s workers: endProcessGroup ends what is left of its group, and names them', { skip: noProc }, async () => {
   // the leader exits at once; its worker stays in the group it led
-  const { pid, pids, exit } = await spawnGroup('sleep 60 & echo $!', started);
-  const ticks = startTicksOf(pid);
+  const { pid, ticks, pids, exit } = await spawnGroup('sleep 60 & echo $!', started);
   await exit;
   await waitFor(() => !isAlive(pid), 'the leader to be reaped');
   assert.equal(isAlive(pids[0]), true);
