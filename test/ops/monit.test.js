@@ -7,23 +7,16 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isAlive, killHard, waitFor } from '../helpers/service.js';
-import { APP, hasCommand, opsBox } from './lib.js';
+import { hasCommand, monitoringBlock, opsBox, serviceCommand } from './lib.js';
 
-const DOC = new URL('../../docs/monitoring.md', import.meta.url);
 const skip = !hasCommand('monit') && 'needs monit (Debian package monit)';
-
-function monitBlock() {
-  const block = /```monit\n([\s\S]*?)```/.exec(readFileSync(DOC, 'utf8'));
-  assert.ok(block, 'docs/monitoring.md has a ```monit block');
-  return block[1];
-}
 
 test('the monit block of docs/monitoring.md: monit -t accepts it and monit reads check\'s exit status', { skip }, async (t) => {
   const box = opsBox();
-  const block = monitBlock();
+  const block = monitoringBlock('monit');
   assert.match(block, /\/usr\/bin\/node \/opt\/hello\/app\.js check/);
   // The published command, pointed at this test's service and its paths.
-  const command = `/usr/bin/env OPS_PIDFILE=${box.pidfile} OPS_LOGFILE=${box.logfile} ${process.execPath} ${APP}`;
+  const command = serviceCommand(box);
   const log = join(box.dir, 'monit.log');
   const rc = join(box.dir, 'monitrc');
   writeFileSync(
