@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { missingReason, which } from '../formats/lib.js';
 import { isAlive, killHard, waitFor } from '../helpers/service.js';
-import { APP, monitoringAccount, monitoringBlock, opsBox } from './lib.js';
+import { monitoredApp, monitoringAccount, monitoringBlock, opsBox } from './lib.js';
 
 const ICINGA = which('icinga2');
 const account = monitoringAccount('nagios');
@@ -68,7 +68,7 @@ test('the Icinga 2 block of docs/monitoring.md: icinga2 daemon -C validates it a
   const block = monitoringBlock('icinga2');
   const published = '"/usr/bin/node", "/opt/hello/app.js"';
   assert.ok(block.includes(published), block);
-  const ours = ['/usr/bin/env', `OPS_PIDFILE=${box.pidfile}`, `OPS_LOGFILE=${box.logfile}`, process.execPath, APP].map((a) => JSON.stringify(a)).join(', ');
+  const ours = ['/usr/bin/env', `OPS_PIDFILE=${box.pidfile}`, `OPS_LOGFILE=${box.logfile}`, process.execPath, monitoredApp()].map((a) => JSON.stringify(a)).join(', ');
   const dir = join(box.dir, 'icinga2');
   for (const sub of ['', ...DIRS]) {
     mkdirSync(join(dir, sub), { recursive: true });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isAlive, killHard, runToEnd } from '../helpers/service.js';
+import { readablePath } from '../helpers/readable-tree.js';
 
 export const APP = fileURLToPath(new URL('./app.js', import.meta.url));
 export const isRoot = process.getuid?.() === 0;
@@ -67,9 +68,17 @@ export function monitoringBlock(tag) {
   return block[1];
 }
 
+/**
+ * The app as the monitoring system's user (Debian's `nagios`) reaches it: a checkout may
+ * be private (a CI runner's clone is often 0700), and then that user runs a readable copy.
+ */
+export function monitoredApp() {
+  return readablePath('test/ops/app.js');
+}
+
 /** The published `/usr/bin/node /opt/hello/app.js`, as a command that runs `box`'s service. */
 export function serviceCommand(box) {
-  return `/usr/bin/env OPS_PIDFILE=${box.pidfile} OPS_LOGFILE=${box.logfile} ${process.execPath} ${APP}`;
+  return `/usr/bin/env OPS_PIDFILE=${box.pidfile} OPS_LOGFILE=${box.logfile} ${process.execPath} ${monitoredApp()}`;
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (the caller retries on a conflict). */
