@@ -235,11 +235,7 @@ export function ensureDirectory(path: string): void {
 
 /** Write `text` to a new file at `path` (never through a link), mode set by descriptor. */
 function writeNewFile(path: string, text: string): void {
-  try {
-    fs.unlinkSync(path); // a leftover of a daemon that had our pid before
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  removeIfThere(path); // a leftover of a daemon that had our pid before
   const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
   const fd = fs.openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
   try {
@@ -328,10 +324,11 @@ function removeIfThere(path: string): void {
  */
 export function removePidfile(path: string, onlyIfPid?: number): void {
   const names = (text: string): number | undefined => parsePid(text) ?? parseRecord(text)?.pid ?? parsePid(text.split(' ')[0] ?? '');
-  for (const file of [path, idfileOf(path), configRecordOf(path)]) {
+  const files: [string, number][] = [[path, MAX_PIDFILE_BYTES], [idfileOf(path), MAX_PIDFILE_BYTES], [configRecordOf(path), MAX_CONFIG_RECORD_BYTES]];
+  for (const [file, maxBytes] of files) {
     try {
       if (onlyIfPid !== undefined) {
-        const read = file === configRecordOf(path) ? readSmallRegularFile(file, 'the config record', MAX_CONFIG_RECORD_BYTES) : readSmallRegularFile(file);
+        const read = readSmallRegularFile(file, file, maxBytes);
         if (typeof read !== 'object' || !('text' in read) || names(read.text) !== onlyIfPid) continue;
       }
       const stat = fs.lstatSync(file);
