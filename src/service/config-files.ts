@@ -14,6 +14,7 @@ import { fs, requireBuiltin } from './builtins.js';
 import type { ResolvedOptions, RunContext } from './options.js';
 import { ServiceFailure } from './outcome.js';
 import { needsSwitch, targetIdentity } from './privileges.js';
+import { othersCanWrite } from './trusted-path.js';
 
 /** `config: true` or an object (docs/api.md "Configuration files"). */
 export interface ConfigOption {
@@ -103,9 +104,7 @@ function readConfigFile(file: string, owners: ReadonlySet<number>): string | 'mi
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw notConfigured(file, 'is not a regular file');
     if (!owners.has(stat.uid)) throw notConfigured(file, `is owned by uid ${stat.uid}, not by root or the service's user`);
-    if ((stat.mode & 0o002) !== 0 || ((stat.mode & 0o020) !== 0 && stat.gid !== 0)) {
-      throw notConfigured(file, 'is writable by other users');
-    }
+    if (othersCanWrite(stat)) throw notConfigured(file, 'is writable by other users');
     if (stat.size > CONFIG_MAX_BYTES) throw notConfigured(file, `is larger than ${CONFIG_MAX_BYTES} bytes`);
     const buffer = Buffer.alloc(stat.size);
     const length = fs.readSync(fd, buffer, 0, buffer.length, 0);

@@ -13,6 +13,7 @@ import { fs, requireBuiltin } from './builtins.js';
 import { dirname } from 'node:path';
 import { ServiceFailure } from './outcome.js';
 import { makeDirectory } from './directory.js';
+import { othersCanWrite } from './trusted-path.js';
 
 /** At most this much of the log's end is read to find the last lines. */
 const MAX_TAIL_BYTES = 1024 * 1024;
@@ -78,7 +79,7 @@ function checkOpened(fd: number, path: string, verb: string, serviceUser: string
       try {
         dir = fs.statSync(dirname(path));
       } catch {}
-      const rootOnly = dir !== undefined && dir.uid === 0 && (dir.mode & 0o002) === 0 && ((dir.mode & 0o020) === 0 || dir.gid === 0);
+      const rootOnly = dir !== undefined && dir.uid === 0 && !othersCanWrite(dir);
       const allowed = rootOnly || stat.uid === dir?.uid || (serviceUser !== undefined && stat.uid === uidOf(serviceUser));
       if (!allowed) problem = `it is owned by uid ${stat.uid}, not root or the service's user`;
     }
@@ -145,12 +146,13 @@ function assertRoomFor(path: string): void {
   if (free === 0) throw new ServiceFailure('genericError', `cannot write log file ${path}: no space left on device`);
 }
 
-/** The log's size now (0 when there is none), without following a symbolic link. */
-export function logSize(path: string): number {
+/** The log's size now, without following a symbolic link; null when no regular file is there. */
+export function logSize(path: string): number | null {
   try {
-    return fs.lstatSync(path).size;
+    const stat = fs.lstatSync(path);
+    return stat.isFile() ? stat.size : null;
   } catch {
-    return 0;
+    return null;
   }
 }
 

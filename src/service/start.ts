@@ -39,7 +39,7 @@ export async function start(o: ResolvedOptions, program: Program, args: readonly
   // and stop its daemon, rather than kill `start` and leave the daemon half started (§4).
   const interrupt = catchInterrupts();
   try {
-    const logOffset = logSize(o.logfile);
+    const logOffset = logSize(o.logfile) ?? 0; // where this start's lines begin
     const spawned = await spawnDaemon({
       script: program.script,
       args: [...args],

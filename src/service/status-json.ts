@@ -5,6 +5,7 @@
 import { dirname, join } from 'node:path';
 import { STATUS_CODES, STATUS_MEANINGS, type StatusOutcome } from '../lsb.js';
 import { fs } from './builtins.js';
+import { logSize } from './logfile.js';
 import { readProc } from './proc.js';
 import type { Service } from './service.js';
 
@@ -45,15 +46,6 @@ function residentBytes(pid: number): number | null {
   try {
     const line = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
     return line ? Number(line[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-function logSize(path: string): number | null {
-  try {
-    const stat = fs.lstatSync(path);
-    return stat.isFile() ? stat.size : null;
   } catch {
     return null;
   }

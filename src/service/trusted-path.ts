@@ -8,7 +8,8 @@ import { makeDirectory } from './directory.js';
 
 const MAX_LINKS = 40; // as the kernel's own limit on symbolic links in one lookup
 
-function othersCanWrite(stat: import('node:fs').Stats): boolean {
+/** Another user can write it: the other write bit, or the group's for a group other than root's. */
+export function othersCanWrite(stat: import('node:fs').Stats): boolean {
   return (stat.mode & 0o002) !== 0 || ((stat.mode & 0o020) !== 0 && stat.gid !== 0);
 }
 
