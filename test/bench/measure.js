@@ -3,9 +3,10 @@
 // so that each one is killed, by pid, however the run ends.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive as alive } from '../helpers/service.js';
+export { freePort } from '../helpers/free-port.js';
 
 /**
  * Every process we time gets this environment unless told otherwise: variables
@@ -50,17 +51,6 @@ export async function sample(rounds, probes) {
     }
   }
   return Object.fromEntries(Object.entries(times).map(([key, list]) => [key, median(list)]));
-}
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function accepts(port) {

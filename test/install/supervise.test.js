@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/free-port.js';
 
 const BIN = fileURLToPath(new URL('../../bin/initgen.js', import.meta.url));
 const APP = fileURLToPath(new URL('../fixtures/install-app.js', import.meta.url));
@@ -20,14 +20,6 @@ function initgen(args) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
   assert.equal(r.status, 0, `initgen ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
-}
-
-async function freePort() {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** The pid the service answers with, or undefined when nothing listens. */

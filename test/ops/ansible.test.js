@@ -5,13 +5,13 @@
 // remove.yml takes it all away. A unique service name, port and directories per run.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, chmodSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isAlive, killHard, waitFor } from '../helpers/service.js';
 import { hasCommand, isRoot, run } from './lib.js';
+import { freePort } from '../helpers/free-port.js';
 
 const DIR = fileURLToPath(new URL('../../examples/ansible/', import.meta.url));
 const skip =
@@ -19,15 +19,6 @@ const skip =
   (!hasCommand('ansible-playbook') && 'needs ansible-playbook (Debian package ansible-core)') ||
   (!hasCommand('update-rc.d') && 'needs update-rc.d (Debian package init-system-helpers)') ||
   false;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** PLAY RECAP's counters for the one host. */
 function recap(output) {

@@ -2,13 +2,13 @@
 // processes, and an `after` that ends every daemon a test started, by pid.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isAlive, killHard, runToEnd } from '../helpers/service.js';
 import { readablePath } from '../helpers/readable-tree.js';
+export { freePort } from '../helpers/free-port.js';
 
 export const APP = fileURLToPath(new URL('./app.js', import.meta.url));
 export const isRoot = process.getuid?.() === 0;
@@ -79,18 +79,6 @@ export function monitoredApp() {
 /** The published `/usr/bin/node /opt/hello/app.js`, as a command that runs `box`'s service. */
 export function serviceCommand(box) {
   return `/usr/bin/env OPS_PIDFILE=${box.pidfile} OPS_LOGFILE=${box.logfile} ${process.execPath} ${monitoredApp()}`;
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago (the caller retries on a conflict). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
