@@ -1,24 +1,10 @@
 // runit target (contract §5): ./run, ./log/run and env/ for runsv, checked with
 // runit.sh and run under a real runsv.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { loadCase } from '../golden/harness.js';
 import { serviceDirSuite } from './service-dir-suite.js';
-import { exited, render, waitFor } from './supervise-harness.js';
-
-const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-const runsv = {
-  up: (svc, { env = {}, stderr = 'ignore' } = {}) => spawn('runsv', [svc], { stdio: ['ignore', 'ignore', stderr], env: { PATH, ...env } }),
-  async down(svc, child) {
-    // runsv creates supervise/control only once it runs: wait for it before talking to it
-    await waitFor(() => spawnSync('sv', ['status', svc]).status === 0, 'runsv to be ready', 10000).catch(() => {});
-    spawnSync('sv', ['-w', '7', 'down', svc]);
-    spawnSync('sv', ['exit', svc]);
-    await Promise.race([exited(child), waitFor(() => child.exitCode !== null, 'runsv to exit', 10000).catch(() => {})]);
-  },
-};
+import { render, runsv } from './supervise-harness.js';
 
 serviceDirSuite('runit', { supervisor: runsv, root: 'etc/sv', canSetGroup: true, supervisorTools: ['runsv', 'sv', 'svlogd', 'chpst', 'env'] });
 

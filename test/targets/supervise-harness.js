@@ -1,5 +1,7 @@
 // Shared by the runit, daemontools and launchd tests: render a target into a scratch
-// directory, run a format check from test/formats/, poll for conditions.
+// directory, run a format check from test/formats/, poll for conditions, and start
+// and stop the real supervisors (runsv, svscan) over a service directory.
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -113,3 +115,31 @@ export function exited(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', resolve));
 }
+
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const supervised = (dir) => spawnSync('svok', [dir]).status === 0;
+
+/** runit's supervisor over one service directory. */
+export const runsv = {
+  up: (svc, { env = {}, stderr = 'ignore' } = {}) => spawn('runsv', [svc], { stdio: ['ignore', 'ignore', stderr], env: { PATH, ...env } }),
+  async down(svc, child) {
+    // runsv creates supervise/control only once it runs: wait for it before talking to it
+    await waitFor(() => spawnSync('sv', ['status', svc]).status === 0, 'runsv to be ready', 10000).catch(() => {});
+    spawnSync('sv', ['-w', '7', 'down', svc]);
+    spawnSync('sv', ['exit', svc]);
+    await Promise.race([exited(child), waitFor(() => child.exitCode !== null, 'runsv to exit', 10000).catch(() => {})]);
+  },
+};
+
+/** daemontools over the directory holding SVC: svscan, not supervise alone, since only svscan pipes ./run into ./log/run. */
+export const svscan = {
+  up: (svc, { env = {}, stderr = 'ignore' } = {}) =>
+    spawn('svscan', [dirname(svc)], { cwd: dirname(svc), stdio: ['ignore', 'ignore', stderr], env: { PATH, ...env } }),
+  async down(svc, child) {
+    spawnSync('svc', ['-dx', svc]);
+    spawnSync('svc', ['-dx', `${svc}/log`]);
+    await waitFor(() => !supervised(svc) && !supervised(`${svc}/log`), 'supervise to exit', 10000).catch(() => {});
+    if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+    await exited(child);
+  },
+};

@@ -2,13 +2,13 @@
 // wrapper (node --import=initgen/wrap), under the generated SysV script and
 // under real runsv and daemontools supervise. docs/unmodified.md.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { exited, superviseOnce, waitFor, alive } from '../targets/supervise-harness.js';
+import { runsv, superviseOnce, svscan, waitFor, alive } from '../targets/supervise-harness.js';
 import { CANNOT, LIBRARY_MISSING, NOT_ROOT, writeScript } from '../targets/sysv-harness.js';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -97,26 +97,6 @@ test('issue 16: sysv: a cluster program\'s workers stop with it', { skip: skipSy
   assert.equal(alive(s.pid), false);
 });
 
-const runsv = {
-  up: (svc) => spawn('runsv', [svc], { stdio: 'ignore', env: { PATH } }),
-  async down(svc, child) {
-    await waitFor(() => spawnSync('sv', ['status', svc]).status === 0, 'runsv to be ready', 10000).catch(() => {});
-    spawnSync('sv', ['-w', '7', 'down', svc]);
-    spawnSync('sv', ['exit', svc]);
-    await Promise.race([exited(child), waitFor(() => child.exitCode !== null, 'runsv to exit', 10000).catch(() => {})]);
-  },
-};
-const supervised = (dir) => spawnSync('svok', [dir]).status === 0;
-const svscan = {
-  up: (svc) => spawn('svscan', [dirname(svc)], { cwd: dirname(svc), stdio: 'ignore', env: { PATH } }),
-  async down(svc, child) {
-    spawnSync('svc', ['-dx', svc]);
-    spawnSync('svc', ['-dx', `${svc}/log`]);
-    await waitFor(() => !supervised(svc) && !supervised(`${svc}/log`), 'supervise to exit', 10000).catch(() => {});
-    if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
-    await exited(child);
-  },
-};
 
 for (const [target, supervisor, tools] of [
   ['runit', runsv, ['runsv', 'sv', 'chpst']],
