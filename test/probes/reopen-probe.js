@@ -12,6 +12,7 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { lostAndDuplicated } from '../helpers/line-census.js';
 
 const LINES = Number(process.env.PROBE_LINES ?? 100_000);
 const SECONDS = 10;
@@ -66,15 +67,7 @@ if (process.env.PROBE_DEBUG) console.log(all().slice(0, 2000));
 
 const seen = new Map();
 for (const line of all().split('\n')) if (/^w[012] \d+$/.test(line)) seen.set(line, (seen.get(line) ?? 0) + 1);
-let lost = 0;
-let duplicated = 0;
-for (let k = 0; k < 3; k++) {
-  for (let n = 0; n < per; n++) {
-    const c = seen.get(`w${k} ${n}`) ?? 0;
-    if (c === 0) lost++;
-    if (c > 1) duplicated += c - 1;
-  }
-}
+const { lost, duplicated } = lostAndDuplicated(seen, 3, per);
 // The children never reopen: every line they wrote after the first rotation is in the first file, renamed away.
 const oldest = readdirSync(dir).filter((f) => /^app\.log\.\d+$/.test(f)).sort((a, b) => Number(b.split('.').pop()) - Number(a.split('.').pop()))[0];
 const inOldest = oldest ? readFileSync(join(dir, oldest), 'utf8').split('\n').filter((l) => /^w[12] \d+$/.test(l)).length : 0;

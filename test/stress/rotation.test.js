@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { daemonsOf } from '../helpers/daemons.js';
+import { lostAndDuplicated } from '../helpers/line-census.js';
 import { isAlive, killHard, makeSandbox, runAction, waitFor } from '../helpers/service.js';
 import { killAllWith, record, scaled, snapshot } from './lib.js';
 
@@ -104,15 +105,7 @@ for (const [design, how] of Object.entries(DESIGNS)) {
       if (m) seen.set(line, (seen.get(line) ?? 0) + 1);
       else if (line !== '' && !/^w[012] done$/.test(line) && !/^writer:|^fixture:/.test(line)) torn++;
     }
-    let lost = 0;
-    let duplicated = 0;
-    for (let k = 0; k < 3; k++) {
-      for (let n = 0; n < per; n++) {
-        const c = seen.get(`w${k} ${n}`) ?? 0;
-        if (c === 0) lost++;
-        if (c > 1) duplicated += c - 1;
-      }
-    }
+    const { lost, duplicated } = lostAndDuplicated(seen, 3, per);
     const files = readdirSync(join(box.dir, 'log')).length;
     if (how.maxSize) rotations = files - 1;
     const elapsedMs = Date.now() - begun;
