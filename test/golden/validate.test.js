@@ -38,9 +38,9 @@ for (const { name } of available) {
   }
 }
 
-// An extra cross-check, never required: CI sets INITGEN_CROSS_CHECK to a folder of
-// independent validator scripts (NAME.sh FILE|DIR, exit 0 when valid) when one is
-// present beside the repository; every golden file must pass those too.
+// An extra cross-check, never required and never run by CI: whoever has a folder of
+// independent validator scripts (NAME.sh FILE|DIR, exit 0 when valid) may point
+// INITGEN_CROSS_CHECK at it, and every golden file must pass those too.
 const CROSS = process.env.INITGEN_CROSS_CHECK;
 const CROSS_FLAGS = { systemd: ['--allow-missing-exec'], runit: ['--static'], daemontools: ['--static'] };
 if (CROSS) {
